@@ -1,0 +1,66 @@
+/*
+ * batch.h — writing one batch of records into the store, atomically.
+ *
+ * batch_begin() records a batch in state "loading" (invisible to every
+ * reader) and opens a write transaction.  Rows are set column by column
+ * and ended with batch_row(); each full segment is written and committed,
+ * so memory stays flat whatever the input size.  batch_commit() flips the
+ * batch to "live" in one final transaction (retiring the source's previous
+ * batch with --replace), or finds the same content already live and drops
+ * this copy.  A loader killed at any moment leaves a "loading" batch that
+ * the next writer marks "aborted" and removes; nobody ever sees half of it.
+ */
+#ifndef PLACED_BATCH_H
+#define PLACED_BATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "pseudo.h"
+#include "schema.h"
+#include "store.h"
+
+typedef struct batch_w batch_t;
+
+struct batch_opts {
+	const char	*source;	/* batch name */
+	int		replace;	/* retire the source's live batch */
+	const char	*who;		/* for the audit record */
+};
+
+struct batch_result {
+	uint32_t	id;
+	uint64_t	rows;
+	uint64_t	rejected;
+	uint32_t	same_as;	/* != 0: content already live there */
+	uint32_t	retired[8];	/* batches retired by replace */
+	int		nretired;
+	uint64_t	data_version;
+};
+
+int batch_begin(store_t *st, kind_t kind, const struct batch_opts *o,
+    batch_t **out, char *err, size_t errsz);
+/* Feed the content hash (the loader feeds raw bytes and options). */
+void batch_hash(batch_t *b, const void *data, size_t n);
+
+/* Values for the current row; columns left unset are empty/null. */
+int batch_str(batch_t *b, int col, const char *s, size_t n);
+void batch_i64(batch_t *b, int col, int64_t v);	/* money, number */
+void batch_i32(batch_t *b, int col, int32_t v);	/* date */
+int batch_row(batch_t *b, uint32_t line);
+void batch_rejected(batch_t *b, uint64_t n);
+uint64_t batch_rows(const batch_t *b);
+
+/* Both end the batch and free b. */
+int batch_commit(batch_t *b, struct batch_result *res, char *err,
+    size_t errsz);
+void batch_abort(batch_t *b);
+
+/* Retire a live batch by id; err explains a refusal. */
+int batch_retire(store_t *st, uint32_t id, const char *who, char *err,
+    size_t errsz);
+
+/* Remove what dead loaders left behind (called by batch_begin). */
+int batch_reap(store_t *st, MDB_txn *txn);
+
+#endif

@@ -1,0 +1,165 @@
+/* cmd_load.c — placed load KIND FILE... */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "load.h"
+#include "pseudo.h"
+#include "store.h"
+
+static void
+report(const char *file, const struct load_result *r)
+{
+	char a[32], b[32], c[32];
+
+	if (r->br.same_as) {
+		printf("%s: same content as live batch %u: nothing changed\n",
+		    file, r->br.same_as);
+		return;
+	}
+	printf("%s: batch %u loaded: %s rows accepted, %s rejected",
+	    file, r->br.id, cli_count(r->br.rows, a),
+	    cli_count(r->br.rejected, b));
+	if (r->blank)
+		printf(", %s blank skipped", cli_count(r->blank, c));
+	printf(" (data version %llu)\n",
+	    (unsigned long long)r->br.data_version);
+	for (int i = 0; i < r->br.nretired; i++)
+		printf("%s: batch %u retired (replaced)\n", file,
+		    r->br.retired[i]);
+}
+
+int
+cmd_load(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db",		required_argument, NULL, 'd' },
+		{ "config",	required_argument, NULL, 'c' },
+		{ "key",	required_argument, NULL, 'k' },
+		{ "format",	required_argument, NULL, 'f' },
+		{ "source",	required_argument, NULL, 's' },
+		{ "org",	required_argument, NULL, 'o' },
+		{ "map",	required_argument, NULL, 'm' },
+		{ "replace",	no_argument,	   NULL, 'R' },
+		{ "strict",	no_argument,	   NULL, 'S' },
+		{ "rejects",	required_argument, NULL, 'r' },
+		{ "hashed",	no_argument,	   NULL, 'H' },
+		{ "quiet",	no_argument,	   NULL, 'q' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_env env = { 0 };
+	struct load_opts o = { 0 };
+	const char *maps[64], *rejects = NULL;
+	struct passwd *pw;
+	store_t *st = NULL;
+	char err[1024];
+	int ch, kind, failed = 0, quiet = 0, rc;
+
+	o.format = LOAD_CSV;
+	o.show_errors = 20;
+	o.maps = maps;
+	while ((ch = getopt_long(argc, argv, "c:q", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'd': env.db = optarg; break;
+		case 'c': env.conf = optarg; break;
+		case 'k': env.key = optarg; break;
+		case 's': o.source = optarg; break;
+		case 'o': o.org = optarg; break;
+		case 'R': o.replace = 1; break;
+		case 'S': o.strict = 1; break;
+		case 'r': rejects = optarg; break;
+		case 'H': o.hashed = 1; break;
+		case 'q': quiet = 1; break;
+		case 'f':
+			if (strcmp(optarg, "csv") == 0)
+				o.format = LOAD_CSV;
+			else if (strcmp(optarg, "ndjson") == 0)
+				o.format = LOAD_NDJSON;
+			else
+				return (cli_usage("load", "unknown format "
+				    "\"%s\" (csv or ndjson)", optarg));
+			break;
+		case 'm':
+			if (strchr(optarg, '=') == NULL)
+				return (cli_usage("load", "--map wants "
+				    "FIELD=COLUMN, not \"%s\"", optarg));
+			if (o.nmaps == 64)
+				return (cli_usage("load", "too many --map"));
+			maps[o.nmaps++] = optarg;
+			break;
+		case 'h':
+			cli_help(stdout, "load");
+			return (0);
+		default:
+			return (cli_usage("load", "bad option"));
+		}
+	}
+	if (optind + 2 > argc)
+		return (cli_usage("load", "want KIND and at least one FILE"));
+	if ((kind = schema_kind_find(argv[optind])) < 0)
+		return (cli_usage("load", "unknown kind \"%s\" (spend, "
+		    "activity, outcome or service)", argv[optind]));
+	o.kind = (kind_t)kind;
+	for (int i = 0; i < o.nmaps; i++) {
+		const char *eq = strchr(maps[i], '=');
+
+		if (schema_field_find(o.kind, maps[i],
+		    (size_t)(eq - maps[i])) < 0)
+			return (cli_usage("load", "--map \"%s\": %.*s is not "
+			    "a field of %s", maps[i], (int)(eq - maps[i]),
+			    maps[i], argv[optind]));
+	}
+	if (o.source && optind + 2 < argc)
+		return (cli_usage("load", "--source names one batch; give "
+		    "one FILE with it"));
+	if ((rc = cli_resolve(&env)) != 0)
+		return (rc);
+	o.keypath = pseudo_key_path(env.key, env.conf_key);
+	o.progress = !quiet && isatty(STDERR_FILENO);
+	pw = getpwuid(getuid());
+	o.who = pw ? pw->pw_name : "cli";
+	if (rejects) {
+		/* Rejected lines are raw input: only the owner may read. */
+		int fd = open(rejects, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+		    0600);
+
+		if (fd < 0 || (o.rejects = fdopen(fd, "w")) == NULL) {
+			fprintf(stderr, "placed: %s: %s\n", rejects,
+			    strerror(errno));
+			return (1);
+		}
+	}
+	if (store_open(env.db, 0, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "placed: %s\n", err);
+		if (o.rejects)
+			fclose(o.rejects);
+		return (1);
+	}
+	for (int i = optind + 1; i < argc; i++) {
+		struct load_result res;
+
+		err[0] = '\0';
+		if (load_path(st, argv[i], &o, &res, err, sizeof(err)) != 0) {
+			fprintf(stderr, "placed: %s; nothing committed\n", err);
+			failed++;
+			continue;
+		}
+		if (!quiet || res.br.rejected)
+			report(strcmp(argv[i], "-") ? argv[i] : "stdin", &res);
+	}
+	store_close(st);
+	if (o.rejects && fclose(o.rejects) != 0) {
+		fprintf(stderr, "placed: %s: %s\n", rejects, strerror(errno));
+		failed++;
+	}
+	return (failed ? 1 : 0);
+}

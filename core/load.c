@@ -1,0 +1,648 @@
+/* load.c — canonical CSV / NDJSON → checked values → one batch. */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <libgen.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+#include <csv.h>
+
+#include "csvin.h"
+#include "load.h"
+#include "log.h"
+#include "ndjson.h"
+#include "pseudo.h"
+#include "value.h"
+
+#define CHUNK		(256u << 10)
+#define NDJ_MAXLINE	(16u << 20)
+
+struct span {
+	const char	*s;
+	size_t		n;
+	int		set;
+};
+
+struct loader {
+	store_t		*st;
+	const struct load_opts *o;
+	const char	*name;		/* file name for messages */
+	batch_t		*b;
+	const struct kind_def *kd;
+	int		header_done;
+	int		ncsv;		/* columns in the CSV header */
+	int		colfield[CSVIN_MAXFIELDS];
+	char		**hdr;		/* header names, for the rejects file */
+	int		have_person;
+	int		org_col;
+	pseudo_key_t	key;
+	int		key_loaded;
+	uint64_t	shown;
+	uint64_t	blank;
+	int		rejects_hdr;
+	char		*err;
+	size_t		errsz;
+	/* progress */
+	uint64_t	bytes, total;
+	struct timespec	t0, tlast;
+};
+
+/* Values shown in messages: short and printable. */
+static void
+quote_value(char *out, size_t osz, const char *s, size_t n)
+{
+	size_t o = 0;
+
+	for (size_t i = 0; i < n && o + 5 < osz; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (i == 40) {
+			o += (size_t)snprintf(out + o, osz - o, "...");
+			break;
+		}
+		if (c < 0x20 || c == 0x7f)
+			o += (size_t)snprintf(out + o, osz - o, "\\x%02x", c);
+		else
+			out[o++] = (char)c;
+	}
+	out[o] = '\0';
+}
+
+static int
+utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	for (size_t i = 0; i < n;) {
+		unsigned char c = p[i];
+		size_t k;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		} else if ((c & 0xe0) == 0xc0) {
+			k = 1;
+			cp = c & 0x1f;
+		} else if ((c & 0xf0) == 0xe0) {
+			k = 2;
+			cp = c & 0x0f;
+		} else if ((c & 0xf8) == 0xf0) {
+			k = 3;
+			cp = c & 0x07;
+		} else
+			return (0);
+		if (i + k >= n)
+			return (0);
+		for (size_t j = 1; j <= k; j++) {
+			if ((p[i + j] & 0xc0) != 0x80)
+				return (0);
+			cp = cp << 6 | (p[i + j] & 0x3f);
+		}
+		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
+		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
+		    (cp >= 0xd800 && cp < 0xe000))
+			return (0);
+		i += k + 1;
+	}
+	return (1);
+}
+
+static void
+trim(const char **s, size_t *n)
+{
+	while (*n > 0 && (**s == ' ' || **s == '\t')) {
+		(*s)++;
+		(*n)--;
+	}
+	while (*n > 0 && ((*s)[*n - 1] == ' ' || (*s)[*n - 1] == '\t'))
+		(*n)--;
+}
+
+static void
+csv_field_out(FILE *f, const char *s, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
+		    s[i] == '\n') {
+			csv_fwrite(f, s, n);
+			return;
+		}
+	fwrite(s, 1, n, f);
+}
+
+/* Record a rejected line: message (the first few), rejects file, count. */
+static void
+reject(struct loader *L, uint64_t line, const char *why, int nf,
+    char *const *f, const size_t *len)
+{
+	FILE *rf = L->o->rejects;
+
+	if (L->shown < (uint64_t)L->o->show_errors)
+		fprintf(stderr, "%s:%llu: %s\n", L->name,
+		    (unsigned long long)line, why);
+	else if (L->shown == (uint64_t)L->o->show_errors)
+		fprintf(stderr, "%s: more rejected lines not shown%s\n",
+		    L->name, rf ? " (all are in the rejects file)" :
+		    " (--rejects FILE keeps them all)");
+	L->shown++;
+	batch_rejected(L->b, 1);
+	if (rf == NULL)
+		return;
+	if (!L->rejects_hdr) {
+		fputs("file,line,reason", rf);
+		if (L->o->format == LOAD_CSV)
+			for (int i = 0; i < L->ncsv; i++) {
+				fputc(',', rf);
+				csv_field_out(rf, L->hdr[i], strlen(L->hdr[i]));
+			}
+		else
+			fputs(",record", rf);
+		fputc('\n', rf);
+		L->rejects_hdr = 1;
+	}
+	csv_field_out(rf, L->name, strlen(L->name));
+	fprintf(rf, ",%llu,", (unsigned long long)line);
+	csv_field_out(rf, why, strlen(why));
+	for (int i = 0; i < nf; i++) {
+		fputc(',', rf);
+		csv_field_out(rf, f[i], len[i]);
+	}
+	fputc('\n', rf);
+}
+
+static int
+need_key(struct loader *L)
+{
+	if (L->o->hashed || L->key_loaded)
+		return (0);
+	if (pseudo_key_load(&L->key, L->o->keypath, store_dir(L->st), L->err,
+	    L->errsz) != 0)
+		return (-EPERM);
+	L->key_loaded = 1;
+	return (0);
+}
+
+/*
+ * Check and convert one record's values (vals[field]) and add it to the
+ * batch.  Returns 0 (added or rejected) or a negative store error.
+ */
+static int
+put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
+    char *const *raw, const size_t *rawlen)
+{
+	const struct kind_def *kd = L->kd;
+	int64_t i64[SCHEMA_MAXCOLS];
+	int32_t i32[SCHEMA_MAXCOLS];
+	char why[256], q[128], pseud[PSEUDO_HEXLEN + 1];
+	int empty = 1, rc;
+
+	for (int c = 0; c < kd->nfields; c++) {
+		struct span *v = &vals[c];
+		const struct field_def *fd = &kd->fields[c];
+
+		if (v->set)
+			trim(&v->s, &v->n);
+		if (!v->set || v->n == 0) {
+			v->set = 0;
+			continue;
+		}
+		empty = 0;
+		quote_value(q, sizeof(q), v->s, v->n);
+		rc = 0;
+		switch (fd->type) {
+		case FT_MONEY:
+			if ((rc = value_money_parse(v->s, v->n, &i64[c])) != 0)
+				snprintf(why, sizeof(why), "field \"%s\": "
+				    "\"%s\" is not an amount%s", fd->name, q,
+				    rc == -ERANGE ? " (too large)" : "");
+			break;
+		case FT_NUM:
+			if ((rc = value_num_parse(v->s, v->n, &i64[c])) != 0)
+				snprintf(why, sizeof(why), "field \"%s\": "
+				    "\"%s\" is not a number (at most 4 "
+				    "decimals)", fd->name, q);
+			break;
+		case FT_DATE:
+			if ((rc = value_date_parse(v->s, v->n, &i32[c])) != 0)
+				snprintf(why, sizeof(why), "field \"%s\": "
+				    "\"%s\" is not a date (day first: "
+				    "2025-04-01, 01/04/2025, 1 April 2025)",
+				    fd->name, q);
+			break;
+		case FT_PERSON:
+			/* Never echo a person identifier. */
+			if (L->o->hashed) {
+				if (!pseudo_is_hashed(v->s, v->n)) {
+					rc = -EINVAL;
+					snprintf(why, sizeof(why), "field "
+					    "\"%s\": not a pseudonym (32 hex "
+					    "digits) though --hashed is set",
+					    fd->name);
+				}
+			} else if ((rc = pseudo_hash(&L->key, v->s, v->n,
+			    pseud)) != 0) {
+				snprintf(why, sizeof(why), "field \"%s\": "
+				    "identifier is %s", fd->name,
+				    rc == -EINVAL ? "blank" : "too long");
+			} else {
+				v->s = pseud;
+				v->n = PSEUDO_HEXLEN;
+				/* pseud is reused below only for this field */
+			}
+			break;
+		default:
+			if (!utf8_valid(v->s, v->n)) {
+				rc = -EINVAL;
+				snprintf(why, sizeof(why), "field \"%s\": "
+				    "\"%s\" is not valid UTF-8", fd->name, q);
+			}
+		}
+		if (rc) {
+			reject(L, line, why, nf, raw, rawlen);
+			return (0);
+		}
+	}
+	if (empty) {
+		L->blank++;
+		return (0);
+	}
+	if (L->o->org && L->org_col >= 0 && !vals[L->org_col].set) {
+		vals[L->org_col].s = L->o->org;
+		vals[L->org_col].n = strlen(L->o->org);
+		vals[L->org_col].set = 1;
+	}
+	for (int c = 0; c < kd->nfields; c++) {
+		if (!vals[c].set && kd->fields[c].required) {
+			snprintf(why, sizeof(why), "field \"%s\": missing (a %s "
+			    "record needs it)", kd->fields[c].name, kd->name);
+			reject(L, line, why, nf, raw, rawlen);
+			return (0);
+		}
+	}
+	for (int c = 0; c < kd->nfields; c++) {
+		if (!vals[c].set)
+			continue;
+		switch (kd->fields[c].type) {
+		case FT_MONEY:
+		case FT_NUM:
+			batch_i64(L->b, c, i64[c]);
+			break;
+		case FT_DATE:
+			batch_i32(L->b, c, i32[c]);
+			break;
+		default:
+			if ((rc = batch_str(L->b, c, vals[c].s, vals[c].n)))
+				return (rc);
+		}
+	}
+	if (line > UINT32_MAX)
+		line = UINT32_MAX;
+	return (batch_row(L->b, (uint32_t)line));
+}
+
+/* The field a column name maps to: --map first, then the field names. */
+static int
+map_column(struct loader *L, const char *name, size_t n)
+{
+	const char *s = name;
+
+	trim(&s, &n);
+	for (int i = 0; i < L->o->nmaps; i++) {
+		const char *m = L->o->maps[i], *eq = strchr(m, '=');
+		size_t cl;
+
+		if (eq == NULL)
+			continue;
+		cl = strlen(eq + 1);
+		if (cl == n && strncasecmp(eq + 1, s, n) == 0)
+			return (schema_field_find(L->o->kind, m,
+			    (size_t)(eq - m)));
+	}
+	return (schema_field_find(L->o->kind, s, n));
+}
+
+static int
+header(struct loader *L, int nf, char *const *f, const size_t *len)
+{
+	const struct kind_def *kd = L->kd;
+	int seen[SCHEMA_MAXCOLS] = { 0 };
+	char q[128];
+
+	L->ncsv = nf;
+	if ((L->hdr = calloc((size_t)nf, sizeof(*L->hdr))) == NULL)
+		return (-ENOMEM);
+	for (int i = 0; i < nf; i++) {
+		int fi = map_column(L, f[i], len[i]);
+
+		L->hdr[i] = strndup(f[i], len[i]);
+		quote_value(q, sizeof(q), f[i], len[i]);
+		if (fi < 0) {
+			snprintf(L->err, L->errsz, "line 1: column \"%s\" is "
+			    "not a field of %s (fields: %s...; map it with "
+			    "--map \"field=%s\")", q, kd->name,
+			    kd->fields[0].name, q);
+			return (-EINVAL);
+		}
+		if (seen[fi]) {
+			snprintf(L->err, L->errsz, "line 1: column \"%s\" "
+			    "gives field \"%s\" a second time", q,
+			    kd->fields[fi].name);
+			return (-EINVAL);
+		}
+		seen[fi] = 1;
+		L->colfield[i] = fi;
+		if (kd->fields[fi].type == FT_PERSON)
+			L->have_person = 1;
+	}
+	for (int c = 0; c < kd->nfields; c++)
+		if (kd->fields[c].required && !seen[c]) {
+			snprintf(L->err, L->errsz, "line 1: no \"%s\" column, "
+			    "which every %s record needs", kd->fields[c].name,
+			    kd->name);
+			return (-EINVAL);
+		}
+	L->header_done = 1;
+	return (L->have_person ? need_key(L) : 0);
+}
+
+static int
+csv_row(void *arg, uint64_t line, int nf, char *const *f, const size_t *len)
+{
+	struct loader *L = arg;
+	struct span vals[SCHEMA_MAXCOLS] = { { 0 } };
+	char why[128];
+
+	if (!L->header_done)
+		return (header(L, nf, f, len));
+	if (nf != L->ncsv) {
+		snprintf(why, sizeof(why), "%d fields, but the header has %d",
+		    nf, L->ncsv);
+		reject(L, line, why, nf, f, len);
+		return (0);
+	}
+	for (int i = 0; i < nf; i++) {
+		struct span *v = &vals[L->colfield[i]];
+
+		v->s = f[i];
+		v->n = len[i];
+		v->set = 1;
+	}
+	return (put_record(L, line, vals, nf, f, len));
+}
+
+static int
+ndjson_line(struct loader *L, uint64_t line, char *s, size_t n)
+{
+	struct ndjson_field fl[64];
+	struct span vals[SCHEMA_MAXCOLS] = { { 0 } };
+	char why[320], jerr[160], q[128], *raw[1];
+	size_t rawlen[1];
+	int nf, rc;
+
+	if (n > 0 && s[n - 1] == '\r')
+		n--;
+	{
+		size_t i = 0;
+
+		while (i < n && (s[i] == ' ' || s[i] == '\t'))
+			i++;
+		if (i == n)
+			return (0);
+	}
+	/* The scan unescapes in place: keep the raw text for rejects. */
+	raw[0] = L->o->rejects ? strndup(s, n) : NULL;
+	rawlen[0] = raw[0] ? n : 0;
+	nf = ndjson_object(s, n, fl, 64, jerr, sizeof(jerr));
+	if (nf < 0) {
+		snprintf(why, sizeof(why), "not a flat JSON object: %s", jerr);
+		reject(L, line, why, raw[0] ? 1 : 0, raw, rawlen);
+		free(raw[0]);
+		return (0);
+	}
+	for (int i = 0; i < nf; i++) {
+		int fi = map_column(L, fl[i].key, fl[i].klen);
+
+		if (fi < 0) {
+			quote_value(q, sizeof(q), fl[i].key, fl[i].klen);
+			snprintf(why, sizeof(why), "\"%s\" is not a field of %s",
+			    q, L->kd->name);
+			reject(L, line, why, raw[0] ? 1 : 0, raw, rawlen);
+			free(raw[0]);
+			return (0);
+		}
+		if (L->kd->fields[fi].type == FT_PERSON && fl[i].vlen > 0 &&
+		    (rc = need_key(L)) != 0) {
+			free(raw[0]);
+			return (rc);
+		}
+		vals[fi].s = fl[i].val;
+		vals[fi].n = fl[i].vlen;
+		vals[fi].set = 1;
+	}
+	rc = put_record(L, line, vals, raw[0] ? 1 : 0, raw, rawlen);
+	free(raw[0]);
+	return (rc);
+}
+
+static double
+elapsed(const struct timespec *a, const struct timespec *b)
+{
+	return ((double)(b->tv_sec - a->tv_sec) +
+	    (double)(b->tv_nsec - a->tv_nsec) / 1e9);
+}
+
+static void
+progress(struct loader *L, int last)
+{
+	struct timespec now;
+	double t;
+
+	if (!L->o->progress)
+		return;
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	if (!last && elapsed(&L->tlast, &now) < 0.25)
+		return;
+	L->tlast = now;
+	t = elapsed(&L->t0, &now);
+	fprintf(stderr, "\r%s: %llu rows, %.0f rows/s", L->name,
+	    (unsigned long long)batch_rows(L->b),
+	    t > 0 ? (double)batch_rows(L->b) / t : 0.0);
+	if (L->total)
+		fprintf(stderr, ", %.0f%%", 100.0 * (double)L->bytes /
+		    (double)L->total);
+	fputs(last ? "\n" : "   ", stderr);
+}
+
+/* Read fd to the end, feeding the hash and the format's reader. */
+static int
+read_all(struct loader *L, int fd)
+{
+	char *buf = malloc(CHUNK), *line = NULL;
+	size_t llen = 0, lcap = 0;
+	uint64_t lineno = 1;
+	csvin_t *csv = NULL;
+	ssize_t r;
+	int rc = 0;
+
+	if (buf == NULL)
+		return (-ENOMEM);
+	if (L->o->format == LOAD_CSV &&
+	    (csv = csvin_new(csv_row, L)) == NULL) {
+		free(buf);
+		return (-ENOMEM);
+	}
+	while (rc == 0 && (r = read(fd, buf, CHUNK)) != 0) {
+		if (r < 0) {
+			if (errno == EINTR)
+				continue;
+			snprintf(L->err, L->errsz, "read: %s", strerror(errno));
+			rc = -errno;
+			break;
+		}
+		batch_hash(L->b, buf, (size_t)r);
+		L->bytes += (uint64_t)r;
+		if (csv) {
+			rc = csvin_feed(csv, buf, (size_t)r);
+		} else {
+			for (ssize_t i = 0; i < r && rc == 0; i++) {
+				if (buf[i] != '\n') {
+					if (llen == NDJ_MAXLINE) {
+						snprintf(L->err, L->errsz,
+						    "line %llu: longer than "
+						    "%u bytes",
+						    (unsigned long long)lineno,
+						    NDJ_MAXLINE);
+						rc = -EFBIG;
+						break;
+					}
+					if (llen == lcap) {
+						char *nl;
+
+						lcap = lcap ? lcap * 2 : 4096;
+						if ((nl = realloc(line,
+						    lcap)) == NULL) {
+							rc = -ENOMEM;
+							break;
+						}
+						line = nl;
+					}
+					line[llen++] = buf[i];
+					continue;
+				}
+				rc = ndjson_line(L, lineno++, line, llen);
+				llen = 0;
+			}
+		}
+		progress(L, 0);
+	}
+	if (rc == 0 && csv)
+		rc = csvin_end(csv);
+	if (rc == 0 && !csv && llen > 0)
+		rc = ndjson_line(L, lineno, line, llen);
+	if (rc == -EBADMSG && csv)
+		snprintf(L->err, L->errsz, "%s", csvin_error(csv));
+	else if (rc < 0 && L->err[0] == '\0')
+		snprintf(L->err, L->errsz, "%s", store_strerror(rc));
+	if (rc == 0 && csv && !L->header_done) {
+		snprintf(L->err, L->errsz, "empty file: no header line");
+		rc = -EINVAL;
+	}
+	csvin_free(csv);
+	free(line);
+	free(buf);
+	return (rc);
+}
+
+int
+load_path(store_t *st, const char *path, const struct load_opts *o,
+    struct load_result *res, char *err, size_t errsz)
+{
+	struct loader L = { 0 };
+	struct batch_opts bo = { 0 };
+	char *pcopy = NULL, msg[768] = "";
+	const char *fmt = o->format == LOAD_CSV ? "csv" : "ndjson";
+	struct stat sb;
+	int fd, rc;
+
+	memset(res, 0, sizeof(*res));
+	L.st = st;
+	L.o = o;
+	L.name = strcmp(path, "-") == 0 ? "stdin" : path;
+	L.kd = schema_kind(o->kind);
+	L.err = msg;
+	L.errsz = sizeof(msg);
+	L.org_col = schema_field_find(o->kind, "org", 3);
+
+	if (strcmp(path, "-") == 0)
+		fd = dup(STDIN_FILENO);
+	else
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		snprintf(err, errsz, "%s: %s", path, strerror(errno));
+		return (-errno);
+	}
+	if (fstat(fd, &sb) == 0 && S_ISDIR(sb.st_mode)) {
+		snprintf(err, errsz, "%s: is a directory", path);
+		close(fd);
+		return (-EISDIR);
+	}
+	if (S_ISREG(sb.st_mode))
+		L.total = (uint64_t)sb.st_size;
+	if (o->source) {
+		bo.source = o->source;
+	} else {
+		pcopy = strdup(L.name);
+		bo.source = pcopy ? basename(pcopy) : L.name;
+	}
+	bo.replace = o->replace;
+	bo.who = o->who;
+	if ((rc = batch_begin(st, o->kind, &bo, &L.b, err, errsz)) != 0) {
+		close(fd);
+		free(pcopy);
+		return (rc);
+	}
+	/* How the bytes are read is part of what was loaded. */
+	batch_hash(L.b, L.kd->name, strlen(L.kd->name) + 1);
+	batch_hash(L.b, fmt, strlen(fmt) + 1);
+	batch_hash(L.b, o->org ? o->org : "", o->org ? strlen(o->org) + 1 : 1);
+	batch_hash(L.b, o->hashed ? "h" : "r", 1);
+	for (int i = 0; i < o->nmaps; i++)
+		batch_hash(L.b, o->maps[i], strlen(o->maps[i]) + 1);
+	clock_gettime(CLOCK_MONOTONIC, &L.t0);
+	L.tlast = L.t0;
+
+	rc = read_all(&L, fd);
+	close(fd);
+	progress(&L, 1);
+	res->blank = L.blank;
+	if (rc == 0 && o->strict && L.shown > 0) {
+		snprintf(msg, sizeof(msg), "%llu line%s rejected and --strict "
+		    "is set", (unsigned long long)L.shown,
+		    L.shown == 1 ? "" : "s");
+		rc = -EINVAL;
+	}
+	if (rc == 0 && batch_rows(L.b) == 0 && L.shown > 0) {
+		snprintf(msg, sizeof(msg), "every line was rejected");
+		rc = -EINVAL;
+	}
+	if (rc != 0) {
+		res->br.rejected = L.shown;
+		batch_abort(L.b);
+		snprintf(err, errsz, "%s: %s", L.name, msg);
+	} else {
+		rc = batch_commit(L.b, &res->br, err, errsz);
+	}
+	if (L.hdr)
+		for (int i = 0; i < L.ncsv; i++)
+			free(L.hdr[i]);
+	free(L.hdr);
+	free(pcopy);
+	return (rc);
+}

@@ -1,0 +1,47 @@
+/*
+ * load.h — one file (or stdin) of canonical records into one batch.
+ *
+ * Reads CSV (a header of field names) or NDJSON (one flat object a line)
+ * in fixed-size chunks, checks and converts every value, rejects bad lines
+ * with file, line, field and reason, and commits the batch whole, or
+ * nothing at all with --strict when any line failed.
+ */
+#ifndef PLACED_LOAD_H
+#define PLACED_LOAD_H
+
+#include <stdio.h>
+
+#include "batch.h"
+#include "schema.h"
+#include "store.h"
+
+enum load_format { LOAD_CSV, LOAD_NDJSON };
+
+struct load_opts {
+	kind_t		kind;
+	enum load_format format;
+	const char	*source;	/* NULL: the file's base name */
+	const char	*org;		/* fills org where the file has none */
+	int		replace;
+	int		strict;
+	int		hashed;		/* person values are pseudonyms */
+	int		progress;	/* a progress line on stderr */
+	FILE		*rejects;	/* every rejected line, or NULL */
+	const char *const *maps;	/* "field=Column Name" */
+	int		nmaps;
+	const char	*keypath;	/* key file, read only when needed */
+	const char	*who;
+	int		show_errors;	/* reject messages printed, at most */
+};
+
+struct load_result {
+	struct batch_result br;
+	uint64_t	blank;		/* rows with every field empty */
+};
+
+/* 0 when committed (or already live: res->br.same_as), else negative with
+ * the reason in err; then nothing was committed. */
+int load_path(store_t *st, const char *path, const struct load_opts *o,
+    struct load_result *res, char *err, size_t errsz);
+
+#endif

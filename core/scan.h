@@ -1,0 +1,29 @@
+/*
+ * scan.h — read the live records of a kind, a segment at a time.
+ *
+ * Column pointers point into the LMDB map (no copy) and are valid during
+ * the callback only.  Batches that are loading, retired or aborted are
+ * skipped: this is the one place that decides what is visible.
+ */
+#ifndef PLACED_SCAN_H
+#define PLACED_SCAN_H
+
+#include <stdint.h>
+
+#include "schema.h"
+#include "store.h"
+
+struct scan_seg {
+	const struct batch_info *batch;
+	uint32_t	segno;
+	uint32_t	nrows;
+	const void	*col[SCHEMA_MAXCOLS];
+};
+
+typedef int (*scan_cb)(void *arg, const struct scan_seg *seg);
+
+/* Calls cb for each segment of each live batch of kind, in batch order.
+ * Stops at and returns the first non-zero from cb. */
+int scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg);
+
+#endif
