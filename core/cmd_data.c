@@ -9,11 +9,11 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <csv.h>
 #include <jansson.h>
 
 #include "batch.h"
 #include "cli.h"
+#include "emit.h"
 #include "scan.h"
 #include "store.h"
 #include "value.h"
@@ -78,23 +78,6 @@ struct dump {
 	FILE		*out;
 };
 
-static void
-json_str(FILE *f, const char *s, size_t n)
-{
-	fputc('"', f);
-	for (size_t i = 0; i < n; i++) {
-		unsigned char c = (unsigned char)s[i];
-
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
-
 static int
 dump_seg(void *arg, const struct scan_seg *seg)
 {
@@ -138,17 +121,13 @@ dump_seg(void *arg, const struct scan_seg *seg)
 				if (n == 0)
 					fputs("null", d->out);
 				else if (quoted)
-					json_str(d->out, s, n);
+					emit_json_str(d->out, s, n);
 				else
 					fwrite(s, 1, n, d->out);
 			} else {
 				if (c)
 					fputc(',', d->out);
-				if (memchr(s, ',', n) || memchr(s, '"', n) ||
-				    memchr(s, '\n', n) || memchr(s, '\r', n))
-					csv_fwrite(d->out, s, n);
-				else
-					fwrite(s, 1, n, d->out);
+				emit_csv(d->out, s, n);
 			}
 		}
 		fputs(d->ndjson ? "}\n" : "\n", d->out);
@@ -274,7 +253,7 @@ cmd_batches(int argc, char **argv)
 		for (size_t i = 0; i < n; i++) {
 			iso_time(list[i].loaded_at, t);
 			printf("%u,", list[i].id);
-			csv_fwrite(stdout, list[i].source,
+			emit_csv(stdout, list[i].source,
 			    strlen(list[i].source));
 			printf(",%s,%llu,%llu,%s,%s\n",
 			    schema_kind(list[i].kind)->name,

@@ -11,9 +11,9 @@
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
-#include <csv.h>
 
 #include "csvin.h"
+#include "emit.h"
 #include "load.h"
 #include "log.h"
 #include "ndjson.h"
@@ -125,18 +125,6 @@ trim(const char **s, size_t *n)
 		(*n)--;
 }
 
-static void
-csv_field_out(FILE *f, const char *s, size_t n)
-{
-	for (size_t i = 0; i < n; i++)
-		if (s[i] == ',' || s[i] == '"' || s[i] == '\r' ||
-		    s[i] == '\n') {
-			csv_fwrite(f, s, n);
-			return;
-		}
-	fwrite(s, 1, n, f);
-}
-
 /* Record a rejected line: message (the first few), rejects file, count. */
 static void
 reject(struct loader *L, uint64_t line, const char *why, int nf,
@@ -160,19 +148,19 @@ reject(struct loader *L, uint64_t line, const char *why, int nf,
 		if (L->o->format == LOAD_CSV)
 			for (int i = 0; i < L->ncsv; i++) {
 				fputc(',', rf);
-				csv_field_out(rf, L->hdr[i], strlen(L->hdr[i]));
+				emit_csv(rf, L->hdr[i], strlen(L->hdr[i]));
 			}
 		else
 			fputs(",record", rf);
 		fputc('\n', rf);
 		L->rejects_hdr = 1;
 	}
-	csv_field_out(rf, L->name, strlen(L->name));
+	emit_csv(rf, L->name, strlen(L->name));
 	fprintf(rf, ",%llu,", (unsigned long long)line);
-	csv_field_out(rf, why, strlen(why));
+	emit_csv(rf, why, strlen(why));
 	for (int i = 0; i < nf; i++) {
 		fputc(',', rf);
-		csv_field_out(rf, f[i], len[i]);
+		emit_csv(rf, f[i], len[i]);
 	}
 	fputc('\n', rf);
 }

@@ -23,7 +23,7 @@ static const struct {
 	  "                   [--rejects FILE] [--hashed] [--key FILE] "
 	  "[--quiet]",
 	  "Load files of spend, activity, outcome or service records; each "
-	  "FILE\n(or - for stdin, or a URL later) becomes one atomic batch." },
+	  "FILE\n(or - for stdin) becomes one atomic batch." },
 	{ "dump", cmd_dump, "dump KIND [--db DIR] [--format csv|ndjson]",
 	  "Write every live record of KIND with its canonical fields." },
 	{ "batches", cmd_batches,

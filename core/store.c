@@ -9,8 +9,9 @@
 
 #include "store.h"
 
-/* Big enough for tens of millions of rows; the file grows only as used. */
-#define STORE_MAPSIZE	((size_t)1 << 38)
+/* 32 GiB: room for hundreds of millions of rows (the file grows only as
+ * used), and small enough for valgrind to map. */
+#define STORE_MAPSIZE	((size_t)1 << 35)
 
 struct store {
 	MDB_env		*env;
