@@ -35,5 +35,6 @@ int cmd_batches(int argc, char **argv);
 int cmd_retire(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_query(int argc, char **argv);
 
 #endif

@@ -34,6 +34,12 @@ static const struct {
 	  "rewritten." },
 	{ "key", cmd_key, "key init [--key FILE]",
 	  "Create the pseudonymisation key (mode 0600, never overwritten)." },
+	{ "query", cmd_query,
+	  "query [--db DIR] [--format table|csv|json|ndjson] "
+	  "[--param NAME=VALUE]...\n"
+	  "                   'PQL' | -f FILE",
+	  "Ask a question in PQL; see placed(1).  Table on a terminal, CSV "
+	  "otherwise." },
 	{ "demo", cmd_demo, "demo [--db DIR] [--people N] [--seed S]",
 	  "Generate and load Chigley, the handbook's falls example place." },
 };

@@ -64,7 +64,18 @@ T=$(mktemp -d "${TMPDIR:-/tmp}/placed-$TEST_NAME.XXXXXX") || {
 	echo "$TEST_NAME: cannot make a temporary directory" >&2
 	exit 99
 }
-trap 'cd /; rm -rf "$T"' EXIT
+# Background processes a test starts go in BG_PIDS: killed (by pid) on exit.
+BG_PIDS=
+cleanup()
+{
+	for _p in $BG_PIDS; do
+		kill -9 "$_p" 2>/dev/null
+		wait "$_p" 2>/dev/null
+	done
+	cd /
+	rm -rf "$T"
+}
+trap cleanup EXIT
 trap 'exit 130' HUP INT TERM
 cd "$T" || exit 99
 

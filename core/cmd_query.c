@@ -1,0 +1,135 @@
+/* cmd_query.c — placed query: PQL from the command line. */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "exec.h"
+#include "store.h"
+#include "table.h"
+
+#define MAXPARAMS	64
+#define MAXQUERY	(1u << 20)
+
+static char *
+read_query_file(const char *path)
+{
+	FILE *f = strcmp(path, "-") ? fopen(path, "r") : stdin;
+	char *buf;
+	size_t n;
+
+	if (f == NULL) {
+		fprintf(stderr, "placed: %s: %s\n", path, strerror(errno));
+		return (NULL);
+	}
+	if ((buf = malloc(MAXQUERY + 1)) == NULL)
+		return (NULL);
+	n = fread(buf, 1, MAXQUERY + 1, f);
+	if (f != stdin)
+		fclose(f);
+	if (n > MAXQUERY) {
+		fprintf(stderr, "placed: %s: a query longer than %u bytes\n",
+		    path, MAXQUERY);
+		free(buf);
+		return (NULL);
+	}
+	buf[n] = '\0';
+	return (buf);
+}
+
+int
+cmd_query(int argc, char **argv)
+{
+	static const struct option lo[] = {
+		{ "db",		required_argument, NULL, 'd' },
+		{ "config",	required_argument, NULL, 'c' },
+		{ "format",	required_argument, NULL, 'F' },
+		{ "param",	required_argument, NULL, 'p' },
+		{ "file",	required_argument, NULL, 'f' },
+		{ "help",	no_argument,	   NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct cli_env env = { 0 };
+	struct pql_param params[MAXPARAMS];
+	enum out_format fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
+	struct timespec t0, t1;
+	struct table *t = NULL;
+	const char *file = NULL;
+	char *text = NULL, err[4096], *eq;
+	uint64_t dv = 0;
+	store_t *st;
+	int ch, np = 0, rc;
+
+	while ((ch = getopt_long(argc, argv, "c:f:", lo, NULL)) != -1) {
+		switch (ch) {
+		case 'd': env.db = optarg; break;
+		case 'c': env.conf = optarg; break;
+		case 'f': file = optarg; break;
+		case 'F':
+			if (out_format_parse(optarg, &fmt) != 0)
+				return (cli_usage("query", "format is table, "
+				    "csv, json or ndjson, not \"%s\"", optarg));
+			break;
+		case 'p':
+			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg)
+				return (cli_usage("query", "--param wants "
+				    "name=value, not \"%s\"", optarg));
+			if (np == MAXPARAMS)
+				return (cli_usage("query", "too many --param"));
+			*eq = '\0';
+			params[np].name = optarg[0] == '$' ? optarg + 1 :
+			    optarg;
+			params[np++].value = eq + 1;
+			break;
+		case 'h':
+			cli_help(stdout, "query");
+			return (0);
+		default:
+			return (cli_usage("query", "bad option"));
+		}
+	}
+	if (file && optind != argc)
+		return (cli_usage("query", "give the query as text or with "
+		    "-f, not both"));
+	if (!file && optind + 1 != argc)
+		return (cli_usage("query", "want one query (quote it)"));
+	if ((rc = cli_resolve(&env)) != 0)
+		return (rc);
+	if (file) {
+		if ((text = read_query_file(file)) == NULL)
+			return (1);
+	} else if ((text = strdup(argv[optind])) == NULL) {
+		return (1);
+	}
+	if (store_open(env.db, 1, &st, err, sizeof(err)) != 0) {
+		fprintf(stderr, "placed: %s\n", err);
+		free(text);
+		return (1);
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	rc = pql_run(st, text, strlen(text), params, np, &t, &dv, err,
+	    sizeof(err));
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	if (rc != 0) {
+		fprintf(stderr, "placed: query: %s\n", err);
+	} else {
+		rc = table_write(stdout, t, fmt, dv,
+		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
+		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
+		if (rc == 0 && fflush(stdout) != 0)
+			rc = -EIO;
+		if (rc)
+			fprintf(stderr, "placed: query: cannot write the "
+			    "result\n");
+	}
+	table_free(t);
+	store_close(st);
+	free(text);
+	return (rc ? 1 : 0);
+}

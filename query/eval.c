@@ -1,0 +1,713 @@
+/* eval.c — compile AST expressions against a table's columns; evaluate. */
+#include "config.h"
+
+#define PCRE2_CODE_UNIT_WIDTH 8
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <pcre2.h>
+
+#include "eval.h"
+#include "lexer.h"
+#include "parser.h"
+#include "value.h"
+
+enum cop {
+	C_COL, C_CONST, C_CMP, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
+	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY
+};
+
+struct cexpr {
+	enum cop	op;
+	enum vtype	t;
+	enum binop	bop;
+	int		col;
+	struct value	v;		/* C_CONST */
+	struct cexpr	*a, *b, *c;
+	struct cexpr	**list;
+	int		nlist;
+	pcre2_code	*re;
+	pcre2_match_data *md;
+	uint8_t		*memo;		/* regex result per dictionary id */
+	size_t		nmemo;
+};
+
+int
+q_error(struct qctx *q, size_t off, size_t len, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	pql_error(q->err, q->errsz, q->text, q->len, off, len, "%s", msg);
+	return (-1);
+}
+
+int
+value_true(const struct value *v)
+{
+	return (v->t != V_NULL && v->i != 0);
+}
+
+enum vtype
+cexpr_type(const struct cexpr *c)
+{
+	return (c->t);
+}
+
+void
+cexpr_free(struct cexpr *c)
+{
+	if (c == NULL)
+		return;
+	cexpr_free(c->a);
+	cexpr_free(c->b);
+	cexpr_free(c->c);
+	for (int i = 0; i < c->nlist; i++)
+		cexpr_free(c->list[i]);
+	free(c->list);
+	if (c->md)
+		pcre2_match_data_free(c->md);
+	if (c->re)
+		pcre2_code_free(c->re);
+	free(c->memo);
+	free(c);
+}
+
+static struct cexpr *
+node(enum cop op, enum vtype t)
+{
+	struct cexpr *c = calloc(1, sizeof(*c));
+
+	if (c) {
+		c->op = op;
+		c->t = t;
+	}
+	return (c);
+}
+
+static int
+is_numeric(enum vtype t)
+{
+	return (t == V_INT || t == V_MONEY || t == V_NUM || t == V_PCT);
+}
+
+/*
+ * Give a constant the type it meets: 1000 beside an amount is £1000,
+ * "2025-04-01" beside a date is that day, a parameter's text becomes
+ * whatever the other side is.  0, or -1 when it cannot be.
+ */
+static int
+coerce(struct qctx *q, struct cexpr *k, enum vtype want, const struct expr *e)
+{
+	struct value *v = &k->v;
+	const char *what = e->k == E_PARAM ? "parameter" : "value";
+	int64_t x;
+	int32_t d;
+
+	if (v->t == want || v->t == V_NULL)
+		return (0);
+	if (v->t == V_STR) {
+		size_t n = strlen(v->s);
+
+		switch (want) {
+		case V_MONEY:
+			if (value_money_parse(v->s, n, &x) != 0)
+				return (q_error(q, e->off, e->len, "%s%s%s "
+				    "\"%s\" is not an amount", what,
+				    e->k == E_PARAM ? " $" : "",
+				    e->k == E_PARAM ? e->name : "", v->s));
+			v->i = x;
+			break;
+		case V_DATE:
+			if (value_date_parse(v->s, n, &d) != 0)
+				return (q_error(q, e->off, e->len, "%s%s%s "
+				    "\"%s\" is not a date", what,
+				    e->k == E_PARAM ? " $" : "",
+				    e->k == E_PARAM ? e->name : "", v->s));
+			v->i = d;
+			break;
+		case V_INT:
+		case V_NUM:
+			if (value_num_parse(v->s, n, &x) != 0 ||
+			    (want == V_INT && x % NUM_SCALE != 0))
+				return (q_error(q, e->off, e->len, "%s%s%s "
+				    "\"%s\" is not a number", what,
+				    e->k == E_PARAM ? " $" : "",
+				    e->k == E_PARAM ? e->name : "", v->s));
+			v->i = want == V_INT ? x / NUM_SCALE : x;
+			break;
+		default:
+			return (q_error(q, e->off, e->len, "cannot use a "
+			    "string as %s", vtype_name(want)));
+		}
+		v->t = want;
+		k->t = want;
+		return (0);
+	}
+	if (want == V_MONEY && (v->t == V_INT || v->t == V_NUM)) {
+		x = v->t == V_INT ? v->i * 100 : v->i;
+		if (v->t == V_NUM) {
+			if (x % 100 != 0)
+				return (q_error(q, e->off, e->len, "%s is not "
+				    "a whole number of pence", what));
+			x /= 100;
+		}
+		v->i = x;
+	} else if (want == V_NUM && v->t == V_INT) {
+		v->i *= NUM_SCALE;
+	} else if (want == V_PCT && (v->t == V_INT || v->t == V_NUM)) {
+		v->i = v->t == V_INT ? v->i * NUM_SCALE : v->i;
+	} else if (want == V_INT && v->t == V_NUM && v->i % NUM_SCALE == 0) {
+		v->i /= NUM_SCALE;
+	} else {
+		return (q_error(q, e->off, e->len, "cannot compare %s with %s",
+		    vtype_name(v->t), vtype_name(want)));
+	}
+	v->t = want;
+	k->t = want;
+	return (0);
+}
+
+static const char *
+param_value(struct qctx *q, const struct expr *e)
+{
+	for (int i = 0; i < q->nparams; i++)
+		if (strcmp(q->params[i].name, e->name) == 0)
+			return (q->params[i].value);
+	q_error(q, e->off, e->len, "parameter $%s has no value (give it with "
+	    "--param %s=VALUE)", e->name, e->name);
+	return (NULL);
+}
+
+/* A period from text: fy2025, fy2025q3, or one date. */
+static int
+period_text(const char *s, int32_t *lo, int32_t *hi)
+{
+	struct lexer lx;
+	struct token t = { 0 }, t2 = { 0 };
+	char err[256];
+	int rc = -1;
+
+	lex_init(&lx, s, strlen(s), err, sizeof(err));
+	if (lex_next(&lx, &t) == 0 && lex_next(&lx, &t2) == 0 &&
+	    t2.t == T_EOF) {
+		if (t.t == T_PERIOD) {
+			*lo = t.lo;
+			*hi = t.hi;
+			rc = 0;
+		} else if (t.t == T_DATE) {
+			*lo = *hi = (int32_t)t.i;
+			rc = 0;
+		}
+	}
+	free(t.s);
+	free(t2.s);
+	return (rc);
+}
+
+static int compile(struct qctx *q, const struct expr *e,
+    const struct table *sc, struct cexpr **out);
+
+static int
+compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
+    struct cexpr **out)
+{
+	const char *cands[64];
+	const char *sug;
+	int n = 0;
+
+	for (int c = 0; c < sc->ncols; c++)
+		if (strcasecmp(sc->cols[c].name, e->name) == 0) {
+			if ((*out = node(C_COL, sc->cols[c].type)) == NULL)
+				return (-1);
+			(*out)->col = c;
+			return (0);
+		}
+	for (int c = 0; c < sc->ncols && n < 64; c++)
+		cands[n++] = sc->cols[c].name;
+	sug = pql_suggest(e->name, cands, n);
+	if (sug)
+		return (q_error(q, e->off, e->len, "unknown field \"%s\" — did "
+		    "you mean \"%s\"?", e->name, sug));
+	return (q_error(q, e->off, e->len, "unknown field \"%s\"", e->name));
+}
+
+/* Bring two operands to one type where a constant can bend. */
+static int
+unify(struct qctx *q, const struct expr *e, struct cexpr *a, struct cexpr *b)
+{
+	if (a->t == b->t)
+		return (0);
+	if (b->op == C_CONST)
+		return (coerce(q, b, a->t, e->b));
+	if (a->op == C_CONST)
+		return (coerce(q, a, b->t, e->a));
+	if (is_numeric(a->t) && is_numeric(b->t) && a->t != V_MONEY &&
+	    b->t != V_MONEY)
+		return (0);
+	return (q_error(q, e->off, e->len, "cannot compare %s with %s",
+	    vtype_name(a->t), vtype_name(b->t)));
+}
+
+static enum vtype
+arith_type(enum binop op, enum vtype a, enum vtype b)
+{
+	if (a == V_MONEY && b == V_MONEY)
+		return (op == OP_DIV ? V_NUM : op == OP_MUL ? V_NULL : V_MONEY);
+	if (a == V_MONEY && (b == V_INT || b == V_NUM))
+		return (op == OP_MUL || op == OP_DIV ? V_MONEY : V_NULL);
+	if (b == V_MONEY && (a == V_INT || a == V_NUM))
+		return (op == OP_MUL ? V_MONEY : V_NULL);
+	if (a == V_DATE && b == V_INT)
+		return (op == OP_ADD || op == OP_SUB ? V_DATE : V_NULL);
+	if (a == V_DATE && b == V_DATE)
+		return (op == OP_SUB ? V_INT : V_NULL);
+	if (a == V_INT && b == V_INT)
+		return (op == OP_DIV ? V_NUM : V_INT);
+	if (is_numeric(a) && is_numeric(b))
+		return (V_NUM);
+	return (V_NULL);
+}
+
+static int
+compile_regex(struct qctx *q, const struct expr *e, struct cexpr *c)
+{
+	const struct expr *pe = e->b;
+	PCRE2_SIZE eoff;
+	int ecode;
+
+	if (pe->k != E_STRING)
+		return (q_error(q, pe->off, pe->len, "~ wants a pattern in "
+		    "quotes"));
+	c->re = pcre2_compile((PCRE2_SPTR)pe->name, PCRE2_ZERO_TERMINATED,
+	    PCRE2_UTF, &ecode, &eoff, NULL);
+	if (c->re == NULL) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ecode, msg, sizeof(msg));
+		return (q_error(q, pe->off, pe->len, "bad pattern: %s (at "
+		    "offset %zu)", (char *)msg, (size_t)eoff));
+	}
+	(void)pcre2_jit_compile(c->re, PCRE2_JIT_COMPLETE);
+	c->md = pcre2_match_data_create_from_pattern(c->re, NULL);
+	return (c->md ? 0 : -1);
+}
+
+static int
+compile(struct qctx *q, const struct expr *e, const struct table *sc,
+    struct cexpr **out)
+{
+	struct cexpr *c = NULL;
+	const char *pv;
+
+	*out = NULL;
+	switch (e->k) {
+	case E_FIELD:
+		return (compile_col(q, e, sc, out));
+	case E_INT: case E_DEC: case E_MONEY: case E_DATE: case E_DURATION:
+	case E_STRING: case E_PARAM:
+		if ((c = node(C_CONST, V_INT)) == NULL)
+			return (-1);
+		c->v.i = e->i;
+		c->v.t = e->k == E_DEC ? V_NUM : e->k == E_MONEY ? V_MONEY :
+		    e->k == E_DATE ? V_DATE : e->k == E_STRING ||
+		    e->k == E_PARAM ? V_STR : V_INT;
+		if (e->k == E_STRING) {
+			c->v.s = e->name;
+			c->v.i = -1;
+		} else if (e->k == E_PARAM) {
+			if ((pv = param_value(q, e)) == NULL) {
+				free(c);
+				return (-1);
+			}
+			c->v.s = pv;
+			c->v.i = -1;
+		}
+		c->t = c->v.t;
+		break;
+	case E_PERIOD:
+		return (q_error(q, e->off, e->len, "a period is used with "
+		    "\"in\": date in fy2025"));
+	case E_NOT:
+	case E_NEG:
+		if ((c = node(e->k == E_NOT ? C_NOT : C_NEG, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0)
+			goto fail;
+		if (e->k == E_NEG) {
+			c->t = c->a->t;
+			if (!is_numeric(c->t))
+				goto typefail;
+		}
+		break;
+	case E_BINOP:
+		if ((c = node(C_CMP, V_BOOL)) == NULL)
+			return (-1);
+		c->bop = e->op;
+		if (compile(q, e->a, sc, &c->a) != 0 ||
+		    compile(q, e->b, sc, &c->b) != 0)
+			goto fail;
+		if (e->op == OP_AND || e->op == OP_OR) {
+			c->op = e->op == OP_AND ? C_AND : C_OR;
+		} else if (e->op <= OP_GE) {
+			if (unify(q, e, c->a, c->b) != 0)
+				goto fail;
+		} else {
+			c->op = C_ARITH;
+			if (c->b->op == C_CONST && c->b->t == V_STR &&
+			    coerce(q, c->b, c->a->t == V_DATE ? V_INT :
+			    c->a->t, e->b) != 0)
+				goto fail;
+			if (c->a->op == C_CONST && c->a->t == V_STR &&
+			    coerce(q, c->a, c->b->t, e->a) != 0)
+				goto fail;
+			c->t = arith_type(e->op, c->a->t, c->b->t);
+			if (c->t == V_NULL)
+				goto typefail;
+		}
+		break;
+	case E_IN:
+		if ((c = node(C_IN, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0)
+			goto fail;
+		if ((c->list = calloc((size_t)e->nlist + 1,
+		    sizeof(*c->list))) == NULL)
+			goto fail;
+		for (int i = 0; i < e->nlist; i++) {
+			if (compile(q, e->list[i], sc, &c->list[i]) != 0)
+				goto fail;
+			c->nlist = i + 1;
+			if (c->list[i]->op == C_CONST &&
+			    coerce(q, c->list[i], c->a->t, e->list[i]) != 0)
+				goto fail;
+		}
+		break;
+	case E_IN_PERIOD:
+		if ((c = node(C_BETWEEN, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0)
+			goto fail;
+		if (c->a->t != V_DATE) {
+			q_error(q, e->a->off, e->a->len, "\"in\" a period "
+			    "wants a date, not %s", vtype_name(c->a->t));
+			goto fail;
+		}
+		if ((c->b = node(C_CONST, V_DATE)) == NULL ||
+		    (c->c = node(C_CONST, V_DATE)) == NULL)
+			goto fail;
+		c->b->v.t = c->c->v.t = V_DATE;
+		if (e->b->k == E_PERIOD) {
+			c->b->v.i = e->b->lo;
+			c->c->v.i = e->b->hi;
+		} else if (e->b->k == E_PARAM) {
+			int32_t lo, hi;
+
+			if ((pv = param_value(q, e->b)) == NULL)
+				goto fail;
+			if (period_text(pv, &lo, &hi) != 0) {
+				q_error(q, e->b->off, e->b->len, "parameter "
+				    "$%s: \"%s\" is not a period (fy2025, "
+				    "fy2025q3 or a date)", e->b->name, pv);
+				goto fail;
+			}
+			c->b->v.i = lo;
+			c->c->v.i = hi;
+		} else {
+			q_error(q, e->b->off, e->b->len, "\"in\" wants a "
+			    "period (fy2025, fy2025q3) or a list in ( )");
+			goto fail;
+		}
+		break;
+	case E_BETWEEN:
+		if ((c = node(C_BETWEEN, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0 ||
+		    compile(q, e->b, sc, &c->b) != 0 ||
+		    compile(q, e->c, sc, &c->c) != 0)
+			goto fail;
+		if ((c->b->op == C_CONST &&
+		    coerce(q, c->b, c->a->t, e->b) != 0) ||
+		    (c->c->op == C_CONST &&
+		    coerce(q, c->c, c->a->t, e->c) != 0))
+			goto fail;
+		break;
+	case E_MATCH:
+		if ((c = node(C_MATCH, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0)
+			goto fail;
+		if (c->a->t != V_STR) {
+			q_error(q, e->a->off, e->a->len, "~ matches strings, "
+			    "not %s", vtype_name(c->a->t));
+			goto fail;
+		}
+		if (compile_regex(q, e, c) != 0)
+			goto fail;
+		break;
+	case E_WITHIN:
+		/* XXX: without the ONS hierarchy (issue 6) a place is only
+		 * within itself. */
+		if ((c = node(C_IN, V_BOOL)) == NULL ||
+		    compile(q, e->a, sc, &c->a) != 0 ||
+		    (c->list = calloc(1, sizeof(*c->list))) == NULL ||
+		    compile(q, e->b, sc, &c->list[0]) != 0)
+			goto fail;
+		c->nlist = 1;
+		if (c->a->t != V_STR || c->list[0]->t != V_STR) {
+			q_error(q, e->off, e->len, "within wants a place and "
+			    "a code in quotes");
+			goto fail;
+		}
+		break;
+	case E_CALL:
+		if (strcmp(e->name, "month") && strcmp(e->name, "quarter") &&
+		    strcmp(e->name, "fy"))
+			return (q_error(q, e->off, e->len, "\"%s\" is not a "
+			    "function here (month, quarter, fy)", e->name));
+		if (e->nlist != 1)
+			return (q_error(q, e->off, e->len, "%s() takes one "
+			    "date", e->name));
+		c = node(e->name[0] == 'm' ? C_MONTH : e->name[0] == 'q' ?
+		    C_QUARTER : C_FY, e->name[0] == 'm' ? V_MONTH :
+		    e->name[0] == 'q' ? V_QUARTER : V_FY);
+		if (c == NULL || compile(q, e->list[0], sc, &c->a) != 0)
+			goto fail;
+		if (c->a->t != V_DATE) {
+			q_error(q, e->list[0]->off, e->list[0]->len, "%s() "
+			    "takes a date, not %s", e->name,
+			    vtype_name(c->a->t));
+			goto fail;
+		}
+		break;
+	}
+	*out = c;
+	return (0);
+typefail:
+	q_error(q, e->off, e->len, "cannot compute this with %s and %s",
+	    vtype_name(c->a ? c->a->t : V_NULL),
+	    vtype_name(c->b ? c->b->t : V_NULL));
+fail:
+	cexpr_free(c);
+	return (-1);
+}
+
+int
+cexpr_compile(struct qctx *q, const struct expr *e, const struct table *sc,
+    struct cexpr **out)
+{
+	return (compile(q, e, sc, out));
+}
+
+/* Exact money × decimal and money ÷ n: round half to even. */
+static int64_t
+div_round(__int128 num, __int128 den)
+{
+	int neg = (num < 0) != (den < 0);
+	__int128 an = num < 0 ? -num : num, ad = den < 0 ? -den : den;
+	__int128 qt = an / ad, r = an % ad;
+
+	if (2 * r > ad || (2 * r == ad && (qt & 1)))
+		qt++;
+	return ((int64_t)(neg ? -qt : qt));
+}
+
+static void
+arith(const struct cexpr *c, const struct value *a, const struct value *b,
+    struct value *o)
+{
+	__int128 x = a->i, y = b->i;
+
+	o->t = c->t;
+	/* Bring integers to the decimal scale where the other is one. */
+	if (c->t == V_NUM || (c->t == V_MONEY && (a->t == V_NUM ||
+	    b->t == V_NUM))) {
+		if (a->t == V_INT)
+			x *= NUM_SCALE;
+		if (b->t == V_INT)
+			y *= NUM_SCALE;
+	}
+	switch (c->bop) {
+	case OP_ADD: o->i = (int64_t)(x + y); return;
+	case OP_SUB: o->i = (int64_t)(x - y); return;
+	case OP_MUL:
+		if (c->t == V_MONEY && (a->t == V_NUM || b->t == V_NUM))
+			o->i = div_round(x * y, NUM_SCALE);
+		else if (c->t == V_NUM)
+			o->i = div_round(x * y, NUM_SCALE);
+		else
+			o->i = (int64_t)(x * y);
+		return;
+	case OP_DIV:
+		if (y == 0) {
+			o->t = V_NULL;
+			return;
+		}
+		if (c->t == V_NUM)
+			o->i = div_round(x * NUM_SCALE, y);
+		else if (b->t == V_NUM)
+			o->i = div_round(x * NUM_SCALE, y);
+		else
+			o->i = div_round(x, y);
+		return;
+	default:
+		o->t = V_NULL;
+	}
+}
+
+static int
+cmp_op(enum binop op, int r)
+{
+	switch (op) {
+	case OP_EQ: return (r == 0);
+	case OP_NE: return (r != 0);
+	case OP_LT: return (r < 0);
+	case OP_LE: return (r <= 0);
+	case OP_GT: return (r > 0);
+	case OP_GE: return (r >= 0);
+	default: return (0);
+	}
+}
+
+/* Numeric values of mixed int/decimal scale compared exactly. */
+static int
+cmp_values(const struct value *a, const struct value *b)
+{
+	struct value x = *a, y = *b;
+
+	if (x.t == V_INT && y.t == V_NUM)
+		x.i *= NUM_SCALE;
+	else if (y.t == V_INT && x.t == V_NUM)
+		y.i *= NUM_SCALE;
+	return (value_cmp(&x, &y));
+}
+
+static int
+match(const struct cexpr *c, const struct value *v)
+{
+	struct cexpr *mc = (struct cexpr *)c;
+	int rc;
+
+	if (v->t != V_STR || v->s == NULL)
+		return (0);
+	/* Once per distinct dictionary value, not once per row. */
+	if (v->i > 0 && (size_t)v->i < mc->nmemo && mc->memo[v->i])
+		return (mc->memo[v->i] == 2);
+	rc = pcre2_match(c->re, (PCRE2_SPTR)v->s, strlen(v->s), 0, 0, c->md,
+	    NULL) >= 0;
+	if (v->i > 0 && v->i < (1 << 28)) {
+		if ((size_t)v->i >= mc->nmemo) {
+			size_t nn = (size_t)v->i * 2 + 64;
+			uint8_t *m = realloc(mc->memo, nn);
+
+			if (m == NULL)
+				return (rc);
+			memset(m + mc->nmemo, 0, nn - mc->nmemo);
+			mc->memo = m;
+			mc->nmemo = nn;
+		}
+		mc->memo[v->i] = rc ? 2 : 1;
+	}
+	return (rc);
+}
+
+static int32_t
+ev_date(const struct value *v)
+{
+	return ((int32_t)v->i);
+}
+
+void
+cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
+{
+	struct value a, b, x;
+	int y, m, d;
+
+	memset(o, 0, sizeof(*o));
+	switch (c->op) {
+	case C_COL:
+		*o = row[c->col];
+		return;
+	case C_CONST:
+		*o = c->v;
+		return;
+	case C_AND:
+	case C_OR:
+		cexpr_eval(c->a, row, &a);
+		o->t = V_BOOL;
+		if (value_true(&a) != (c->op == C_AND)) {
+			o->i = c->op == C_OR;
+			return;
+		}
+		cexpr_eval(c->b, row, &b);
+		o->i = value_true(&b);
+		return;
+	case C_NOT:
+		cexpr_eval(c->a, row, &a);
+		o->t = V_BOOL;
+		o->i = a.t == V_NULL ? 0 : !value_true(&a);
+		return;
+	case C_NEG:
+		cexpr_eval(c->a, row, &a);
+		if (a.t != V_NULL) {
+			*o = a;
+			o->i = -a.i;
+		}
+		return;
+	case C_CMP:
+		cexpr_eval(c->a, row, &a);
+		cexpr_eval(c->b, row, &b);
+		o->t = V_BOOL;
+		o->i = a.t != V_NULL && b.t != V_NULL &&
+		    cmp_op(c->bop, cmp_values(&a, &b));
+		return;
+	case C_ARITH:
+		cexpr_eval(c->a, row, &a);
+		cexpr_eval(c->b, row, &b);
+		if (a.t != V_NULL && b.t != V_NULL)
+			arith(c, &a, &b, o);
+		return;
+	case C_IN:
+		cexpr_eval(c->a, row, &a);
+		o->t = V_BOOL;
+		for (int i = 0; a.t != V_NULL && i < c->nlist; i++) {
+			cexpr_eval(c->list[i], row, &x);
+			if (x.t != V_NULL && cmp_values(&a, &x) == 0) {
+				o->i = 1;
+				return;
+			}
+		}
+		return;
+	case C_BETWEEN:
+		cexpr_eval(c->a, row, &a);
+		cexpr_eval(c->b, row, &b);
+		cexpr_eval(c->c, row, &x);
+		o->t = V_BOOL;
+		o->i = a.t != V_NULL && b.t != V_NULL && x.t != V_NULL &&
+		    cmp_values(&a, &b) >= 0 && cmp_values(&a, &x) <= 0;
+		return;
+	case C_MATCH:
+		cexpr_eval(c->a, row, &a);
+		o->t = V_BOOL;
+		o->i = match(c, &a);
+		return;
+	case C_MONTH:
+	case C_QUARTER:
+	case C_FY:
+		cexpr_eval(c->a, row, &a);
+		if (a.t == V_NULL)
+			return;
+		date_to_ymd(ev_date(&a), &y, &m, &d);
+		o->t = c->t;
+		if (c->op == C_MONTH)
+			o->i = (int64_t)y * 12 + m - 1;
+		else if (c->op == C_FY)
+			o->i = date_fy(ev_date(&a));
+		else
+			o->i = (int64_t)date_fy(ev_date(&a)) * 4 +
+			    ((m + 8) % 12) / 3;
+		return;
+	}
+}

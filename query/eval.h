@@ -1,0 +1,48 @@
+/*
+ * eval.h — typed expressions over the rows of a table (internal to query/).
+ *
+ * An AST expression is compiled once per stage against the columns it
+ * reads: names become column numbers, literals take the type they are
+ * compared with (1000 next to an amount is £1000), regexes are compiled
+ * once.  Evaluation never fails: what cannot be computed is null, and
+ * null compares false.
+ */
+#ifndef PLACED_PQL_EVAL_H
+#define PLACED_PQL_EVAL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "exec.h"
+#include "table.h"
+
+/* One query's run: the snapshot, the text for messages, the params. */
+struct qctx {
+	store_t		*st;
+	MDB_txn		*txn;
+	const char	*text;
+	size_t		len;
+	const struct pql_param *params;
+	int		nparams;
+	struct table	*strings;	/* arena for strings made while running */
+	char		*err;
+	size_t		errsz;
+};
+
+struct cexpr;
+
+/* 0, or -1 with the error (and its caret) in q->err. */
+int cexpr_compile(struct qctx *q, const struct expr *e,
+    const struct table *schema, struct cexpr **out);
+void cexpr_eval(const struct cexpr *c, const struct value *row,
+    struct value *out);
+enum vtype cexpr_type(const struct cexpr *c);
+void cexpr_free(struct cexpr *c);
+/* Formats an error at a span of the query text; returns -1. */
+int q_error(struct qctx *q, size_t off, size_t len, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+/* Truth of a value: non-null and non-zero. */
+int value_true(const struct value *v);
+
+#endif

@@ -1,0 +1,494 @@
+/* exec.c — the pipeline: scan live segments, then each stage in turn. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "eval.h"
+#include "exec.h"
+#include "group.h"
+#include "parser.h"
+#include "scan.h"
+#include "schema.h"
+#include "value.h"
+
+/* Strings of one dictionary field, by id, pointing into the map. */
+struct dictcache {
+	const char	*field;
+	const char	**s;
+	size_t		n;
+};
+
+struct scanner {
+	struct qctx	*q;
+	kind_t		kind;
+	const struct table *schema;
+	struct cexpr	**conds;
+	int		nconds;
+	struct group	*group;		/* aggregate while scanning, or */
+	struct table	*rows;		/* keep the rows that pass */
+	int64_t		limit;		/* stop after this many rows (-1 all) */
+	struct dictcache dc[SCHEMA_MAXCOLS];
+	int		rc;
+};
+
+static enum vtype
+field_vtype(ftype_t t)
+{
+	switch (t) {
+	case FT_MONEY:	return (V_MONEY);
+	case FT_DATE:	return (V_DATE);
+	case FT_NUM:	return (V_NUM);
+	case FT_LINE:	return (V_INT);
+	default:	return (V_STR);
+	}
+}
+
+/* The source's columns: its fields, then source and line. */
+static struct table *
+scan_schema(kind_t kind)
+{
+	const struct kind_def *kd = schema_kind(kind);
+	struct table *t = table_new(kd->nfields + 2);
+
+	if (t == NULL)
+		return (NULL);
+	for (int c = 0; c < kd->nfields; c++)
+		table_set_col(t, c, kd->fields[c].name,
+		    field_vtype(kd->fields[c].type));
+	table_set_col(t, kd->nfields, "source", V_STR);
+	table_set_col(t, kd->nfields + 1, "line", V_INT);
+	return (t);
+}
+
+static const char *
+dict_get(struct scanner *s, int col, uint32_t id)
+{
+	struct dictcache *d = &s->dc[col];
+	const char *str;
+	size_t n;
+
+	if (id < d->n && d->s[id])
+		return (d->s[id]);
+	if (id >= d->n) {
+		size_t nn = id * 2 + 64;
+		const char **ns = realloc(d->s, nn * sizeof(*ns));
+
+		if (ns == NULL)
+			return ("");
+		memset(ns + d->n, 0, (nn - d->n) * sizeof(*ns));
+		d->s = ns;
+		d->n = nn;
+	}
+	/* Map strings are not NUL-terminated: copy once per id. */
+	if (store_dict_str(s->q->st, s->q->txn, d->field, id, &str, &n) != 0)
+		return ("");
+	d->s[id] = table_strdup(s->q->strings, str, n);
+	return (d->s[id] ? d->s[id] : "");
+}
+
+static int
+scan_seg_cb(void *arg, const struct scan_seg *seg)
+{
+	struct scanner *s = arg;
+	const struct kind_def *kd = schema_kind(s->kind);
+	struct value row[SCHEMA_MAXCOLS + 2], v;
+	const char *src = table_strdup(s->q->strings, seg->batch->source,
+	    strlen(seg->batch->source));
+
+	for (uint32_t r = 0; r < seg->nrows; r++) {
+		int keep = 1;
+
+		if (s->limit == 0)
+			return (1);
+		for (int c = 0; c < kd->nfields; c++) {
+			struct value *x = &row[c];
+
+			switch (kd->fields[c].type) {
+			case FT_MONEY:
+			case FT_NUM:
+				x->i = ((const int64_t *)seg->col[c])[r];
+				x->t = x->i == MONEY_NULL ? V_NULL :
+				    field_vtype(kd->fields[c].type);
+				break;
+			case FT_DATE:
+				x->i = ((const int32_t *)seg->col[c])[r];
+				x->t = x->i == DATE_NULL ? V_NULL : V_DATE;
+				break;
+			default:
+				x->i = ((const uint32_t *)seg->col[c])[r];
+				x->t = x->i == 0 ? V_NULL : V_STR;
+				x->s = x->i ? dict_get(s, c, (uint32_t)x->i) :
+				    NULL;
+			}
+		}
+		row[kd->nfields] = (struct value){ V_STR, -1, src };
+		row[kd->nfields + 1] = (struct value){ V_INT,
+		    ((const uint32_t *)seg->col[kd->nfields])[r], NULL };
+		for (int i = 0; i < s->nconds && keep; i++) {
+			cexpr_eval(s->conds[i], row, &v);
+			keep = value_true(&v);
+		}
+		if (!keep)
+			continue;
+		if (s->group) {
+			if ((s->rc = group_add(s->group, row)) != 0)
+				return (s->rc);
+		} else {
+			struct value *o = table_add_row(s->rows);
+
+			if (o == NULL)
+				return (s->rc = -ENOMEM);
+			memcpy(o, row, sizeof(*o) * (size_t)s->rows->ncols);
+			if (s->limit > 0)
+				s->limit--;
+		}
+	}
+	return (0);
+}
+
+/* where on a table: keep the rows for which cond holds. */
+static int
+st_where(struct qctx *q, const struct stage *st, struct table *t)
+{
+	struct cexpr *c;
+	struct value v;
+	size_t k = 0;
+
+	if (cexpr_compile(q, st->cond, t, &c) != 0)
+		return (-1);
+	for (size_t r = 0; r < t->nrows; r++) {
+		cexpr_eval(c, table_row(t, r), &v);
+		if (value_true(&v)) {
+			if (k != r)
+				memcpy(table_row(t, k), table_row(t, r),
+				    sizeof(struct value) * (size_t)t->ncols);
+			k++;
+		}
+	}
+	t->nrows = k;
+	cexpr_free(c);
+	return (0);
+}
+
+static const char *
+col_name(const struct named *n, char *buf, size_t sz, int i)
+{
+	if (n->name)
+		return (n->name);
+	if (n->e->k == E_FIELD || n->e->k == E_CALL)
+		return (n->e->name);
+	snprintf(buf, sz, "col%d", i + 1);
+	return (buf);
+}
+
+/* select (keep only these) and derive (add these) build a new table. */
+static struct table *
+st_project(struct qctx *q, const struct stage *st, struct table *t)
+{
+	int keep = st->k == ST_DERIVE ? t->ncols : 0;
+	struct table *o = table_new(keep + st->ncols);
+	struct cexpr **cx = calloc((size_t)st->ncols + 1, sizeof(*cx));
+	char buf[32];
+	int ok = o && cx;
+
+	for (int c = 0; ok && c < keep; c++)
+		table_set_col(o, c, t->cols[c].name, t->cols[c].type);
+	for (int i = 0; ok && i < st->ncols; i++) {
+		if (cexpr_compile(q, st->cols[i].e, t, &cx[i]) != 0) {
+			ok = 0;
+			break;
+		}
+		table_set_col(o, keep + i, col_name(&st->cols[i], buf,
+		    sizeof(buf), i), cexpr_type(cx[i]));
+	}
+	for (size_t r = 0; ok && r < t->nrows; r++) {
+		const struct value *in = table_row(t, r);
+		struct value *out = table_add_row(o);
+
+		if (out == NULL) {
+			ok = 0;
+			break;
+		}
+		memcpy(out, in, sizeof(*in) * (size_t)keep);
+		for (int i = 0; i < st->ncols; i++)
+			cexpr_eval(cx[i], in, &out[keep + i]);
+	}
+	for (int i = 0; cx && i < st->ncols; i++)
+		cexpr_free(cx[i]);
+	free(cx);
+	if (!ok) {
+		table_free(o);
+		return (NULL);
+	}
+	return (o);
+}
+
+struct sortctx {
+	const struct table *t;
+	struct value	*keys;		/* nrows × nk */
+	const int	*desc;
+	int		nk;
+};
+
+static int
+sort_cmp(const void *a, const void *b, void *arg)
+{
+	const struct sortctx *sc = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	for (int k = 0; k < sc->nk; k++) {
+		int r = value_cmp(&sc->keys[x * (size_t)sc->nk + k],
+		    &sc->keys[y * (size_t)sc->nk + k]);
+
+		if (r)
+			return (sc->desc[k] ? -r : r);
+	}
+	return ((x > y) - (x < y));	/* stable */
+}
+
+static int
+st_sort(struct qctx *q, const struct stage *st, struct table *t)
+{
+	struct sortctx sc = { t, NULL, NULL, st->nsort };
+	size_t *idx = malloc((t->nrows + 1) * sizeof(*idx));
+	struct value *cells = malloc((t->nrows + 1) * (size_t)t->ncols *
+	    sizeof(*cells));
+	int *desc = calloc((size_t)st->nsort + 1, sizeof(*desc)), rc = -1;
+	struct cexpr *cx;
+
+	sc.keys = malloc((t->nrows + 1) * (size_t)st->nsort *
+	    sizeof(*sc.keys));
+	sc.desc = desc;
+	if (idx == NULL || cells == NULL || desc == NULL || sc.keys == NULL)
+		goto out;
+	for (int k = 0; k < st->nsort; k++) {
+		desc[k] = st->sort[k].desc;
+		if (cexpr_compile(q, st->sort[k].e, t, &cx) != 0)
+			goto out;
+		for (size_t r = 0; r < t->nrows; r++)
+			cexpr_eval(cx, table_row(t, r),
+			    &sc.keys[r * (size_t)st->nsort + k]);
+		cexpr_free(cx);
+	}
+	for (size_t r = 0; r < t->nrows; r++)
+		idx[r] = r;
+	qsort_r(idx, t->nrows, sizeof(*idx), sort_cmp, &sc);
+	for (size_t r = 0; r < t->nrows; r++)
+		memcpy(cells + r * (size_t)t->ncols, table_row(t, idx[r]),
+		    sizeof(*cells) * (size_t)t->ncols);
+	memcpy(t->cells, cells, sizeof(*cells) * t->nrows * (size_t)t->ncols);
+	rc = 0;
+out:
+	free(idx);
+	free(cells);
+	free(desc);
+	free(sc.keys);
+	return (rc);
+}
+
+static void
+st_take(const struct stage *st, struct table *t)
+{
+	size_t n = (size_t)st->take, off = (size_t)st->offset;
+
+	if (st->take_pct) {
+		/* The top N%: at least one row when there are any. */
+		n = (size_t)(((__int128)t->nrows * st->take + 100 * 10000 -
+		    1) / (100 * 10000));
+		off = 0;
+	}
+	if (off >= t->nrows) {
+		t->nrows = 0;
+		return;
+	}
+	if (off)
+		memmove(t->cells, table_row(t, off), sizeof(struct value) *
+		    (t->nrows - off) * (size_t)t->ncols);
+	t->nrows -= off;
+	if (n < t->nrows)
+		t->nrows = n;
+}
+
+static struct table *
+st_group(struct qctx *q, const struct stage *st, struct table *t)
+{
+	struct group *g;
+
+	if (group_new(q, st, t, &g) != 0)
+		return (NULL);
+	for (size_t r = 0; r < t->nrows; r++)
+		if (group_add(g, table_row(t, r)) != 0) {
+			group_free(g);
+			return (NULL);
+		}
+	return (group_finish(g));
+}
+
+/* Copy the strings a result holds into its own arena: the map they point
+ * into goes away with the read transaction. */
+static int
+own_strings(struct table *t)
+{
+	for (size_t r = 0; r < t->nrows; r++) {
+		struct value *row = table_row(t, r);
+
+		for (int c = 0; c < t->ncols; c++)
+			if (row[c].t == V_STR && row[c].s &&
+			    (row[c].s = table_strdup(t, row[c].s,
+			    strlen(row[c].s))) == NULL)
+				return (-ENOMEM);
+	}
+	return (0);
+}
+
+static int
+run(struct qctx *q, const struct query *qy, struct table **out)
+{
+	struct scanner s = { 0 };
+	struct table *schema = NULL, *t = NULL, *nt;
+	int kind, i = 0, rc = -1;
+
+	if ((kind = schema_kind_find(qy->source)) < 0)
+		return (q_error(q, qy->srcoff, qy->srclen, "unknown source "
+		    "\"%s\"", qy->source));
+	s.q = q;
+	s.kind = (kind_t)kind;
+	s.limit = -1;
+	if ((schema = scan_schema(s.kind)) == NULL)
+		return (-1);
+	for (int c = 0; c < schema_kind(s.kind)->nfields; c++)
+		s.dc[c].field = schema_kind(s.kind)->fields[c].name;
+	/* Leading filters run inside the scan; a group right after them
+	 * aggregates there too, so no row is ever kept. */
+	s.conds = calloc((size_t)qy->nstages + 1, sizeof(*s.conds));
+	if (s.conds == NULL)
+		goto out;
+	for (; i < qy->nstages && qy->stages[i].k == ST_WHERE; i++)
+		if (cexpr_compile(q, qy->stages[i].cond, schema,
+		    &s.conds[s.nconds++]) != 0)
+			goto out;
+	if (i < qy->nstages && qy->stages[i].k == ST_GROUP) {
+		if (group_new(q, &qy->stages[i], schema, &s.group) != 0)
+			goto out;
+		i++;
+	} else {
+		if ((s.rows = table_new(schema->ncols)) == NULL)
+			goto out;
+		for (int c = 0; c < schema->ncols; c++)
+			table_set_col(s.rows, c, schema->cols[c].name,
+			    schema->cols[c].type);
+		if (i < qy->nstages && qy->stages[i].k == ST_TAKE &&
+		    !qy->stages[i].take_pct)
+			s.limit = qy->stages[i].take + qy->stages[i].offset;
+	}
+	rc = scan_kind(q->st, q->txn, s.kind, scan_seg_cb, &s);
+	if (rc < 0 || s.rc) {
+		snprintf(q->err, q->errsz, "reading the store: %s",
+		    store_strerror(rc < 0 ? rc : s.rc));
+		rc = -1;
+		goto out;
+	}
+	if (s.group) {
+		t = group_finish(s.group);
+		s.group = NULL;
+	} else {
+		t = s.rows;
+		s.rows = NULL;
+	}
+	rc = -1;
+	if (t == NULL)
+		goto out;
+	for (; i < qy->nstages; i++) {
+		const struct stage *st = &qy->stages[i];
+
+		nt = t;
+		switch (st->k) {
+		case ST_WHERE:
+			if (st_where(q, st, t) != 0)
+				goto out;
+			break;
+		case ST_GROUP:
+			nt = st_group(q, st, t);
+			break;
+		case ST_SELECT:
+		case ST_DERIVE:
+			nt = st_project(q, st, t);
+			break;
+		case ST_SORT:
+			if (st_sort(q, st, t) != 0)
+				goto out;
+			break;
+		case ST_TAKE:
+			st_take(st, t);
+			break;
+		case ST_JOIN:
+			q_error(q, st->off, st->len, "join is not available "
+			    "yet in this version of placed");
+			goto out;
+		case ST_VERB:
+			q_error(q, st->off, st->len, "\"%s\" is not available "
+			    "yet in this version of placed", st->verb.name);
+			goto out;
+		}
+		if (nt == NULL)
+			goto out;
+		if (nt != t) {
+			table_free(t);
+			t = nt;
+		}
+	}
+	if (own_strings(t) != 0)
+		goto out;
+	*out = t;
+	t = NULL;
+	rc = 0;
+out:
+	for (int c = 0; c < SCHEMA_MAXCOLS; c++)
+		free(s.dc[c].s);
+	for (int k = 0; k < s.nconds; k++)
+		cexpr_free(s.conds[k]);
+	free(s.conds);
+	group_free(s.group);
+	table_free(s.rows);
+	table_free(schema);
+	table_free(t);
+	return (rc);
+}
+
+int
+pql_run(store_t *st, const char *text, size_t len,
+    const struct pql_param *params, int nparams, struct table **out,
+    uint64_t *data_version, char *err, size_t errsz)
+{
+	struct query qy;
+	struct qctx q = { 0 };
+	int rc;
+
+	*out = NULL;
+	if (pql_parse(text, len, &qy, err, errsz) != 0)
+		return (-1);
+	q.st = st;
+	q.text = text;
+	q.len = len;
+	q.params = params;
+	q.nparams = nparams;
+	q.err = err;
+	q.errsz = errsz;
+	if ((q.strings = table_new(0)) == NULL ||
+	    (rc = store_txn_begin(st, 1, &q.txn)) != 0) {
+		snprintf(err, errsz, "cannot read the store");
+		table_free(q.strings);
+		ast_free(&qy);
+		return (-1);
+	}
+	*data_version = (uint64_t)mdb_txn_id(q.txn);
+	rc = run(&q, &qy, out);
+	store_txn_abort(q.txn);
+	table_free(q.strings);
+	ast_free(&qy);
+	return (rc);
+}

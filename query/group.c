@@ -1,0 +1,462 @@
+/* group.c — grouping rows by key values and aggregating them exactly. */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "group.h"
+#include "parser.h"
+#include "strmap.h"
+#include "value.h"
+
+enum aggfn { A_COUNT, A_SUM, A_AVG, A_MIN, A_MAX, A_COUNT_DISTINCT,
+    A_MEDIAN, A_SHARE };
+
+static const char *aggnames[] = { "count", "sum", "avg", "min", "max",
+    "count_distinct", "median", "share" };
+
+struct agg {
+	enum aggfn	fn;
+	struct cexpr	*arg;		/* NULL for count() */
+	enum vtype	in, out;
+};
+
+/* Per group, per aggregate. */
+struct acc {
+	__int128	sum;
+	int64_t		n;
+	struct value	best;
+	strmap_t	*seen;
+	int64_t		*vals;
+	size_t		nvals, cap;
+};
+
+struct group {
+	struct qctx	*q;
+	int		nkeys, naggs;
+	struct cexpr	**keys;
+	struct agg	*aggs;
+	struct table	*out;		/* keys only, while adding */
+	struct acc	*accs;		/* ngroups × naggs */
+	size_t		ngroups, cap;
+	size_t		*slots;		/* hash → group + 1 */
+	size_t		nslots;
+};
+
+void
+group_free(struct group *g)
+{
+	if (g == NULL)
+		return;
+	for (int i = 0; i < g->nkeys; i++)
+		cexpr_free(g->keys[i]);
+	for (int i = 0; i < g->naggs; i++)
+		cexpr_free(g->aggs[i].arg);
+	for (size_t i = 0; i < g->ngroups * (size_t)g->naggs; i++) {
+		if (g->accs[i].seen) {
+			strmap_free(g->accs[i].seen);
+			free(g->accs[i].seen);
+		}
+		free(g->accs[i].vals);
+	}
+	free(g->accs);
+	free(g->keys);
+	free(g->aggs);
+	free(g->slots);
+	table_free(g->out);
+	free(g);
+}
+
+static const char *
+key_name(const struct expr *e, int i, char *buf, size_t sz)
+{
+	if (e->k == E_FIELD || e->k == E_CALL)
+		return (e->name);
+	snprintf(buf, sz, "key%d", i + 1);
+	return (buf);
+}
+
+int
+group_new(struct qctx *q, const struct stage *s, const struct table *in,
+    struct group **gp)
+{
+	struct group *g = calloc(1, sizeof(*g));
+	int ncols = s->nkeys + (s->ncols ? s->ncols : 1), rc = -1;
+	char buf[64], nm[128];
+
+	if (g == NULL)
+		return (-1);
+	g->q = q;
+	g->nkeys = s->nkeys;
+	g->naggs = s->ncols ? s->ncols : 1;
+	g->keys = calloc((size_t)g->nkeys + 1, sizeof(*g->keys));
+	g->aggs = calloc((size_t)g->naggs, sizeof(*g->aggs));
+	g->out = table_new(ncols);
+	if (g->keys == NULL || g->aggs == NULL || g->out == NULL)
+		goto out;
+	for (int i = 0; i < s->nkeys; i++) {
+		if (cexpr_compile(q, s->keys[i], in, &g->keys[i]) != 0)
+			goto out;
+		table_set_col(g->out, i, key_name(s->keys[i], i, buf,
+		    sizeof(buf)), cexpr_type(g->keys[i]));
+	}
+	for (int i = 0; i < g->naggs; i++) {
+		struct agg *a = &g->aggs[i];
+		const struct named *nd = s->ncols ? &s->cols[i] : NULL;
+		const struct expr *e = nd ? nd->e : NULL;
+		int f;
+
+		if (nd == NULL) {	/* group k with no list: row counts */
+			a->fn = A_COUNT;
+			a->out = V_INT;
+			table_set_col(g->out, s->nkeys, "rows", V_INT);
+			continue;
+		}
+		if (e->k != E_CALL) {
+			q_error(q, e->off, e->len, "group wants aggregates: "
+			    "name = sum(amount), count() ...");
+			goto out;
+		}
+		for (f = 0; f < 8; f++)
+			if (strcmp(e->name, aggnames[f]) == 0)
+				break;
+		if (f == 8) {
+			const char *sg = pql_suggest(e->name, aggnames, 8);
+
+			if (sg)
+				q_error(q, e->off, e->len, "unknown aggregate "
+				    "\"%s\" — did you mean \"%s\"?", e->name,
+				    sg);
+			else
+				q_error(q, e->off, e->len, "unknown aggregate "
+				    "\"%s\"", e->name);
+			goto out;
+		}
+		a->fn = (enum aggfn)f;
+		if (e->nlist > 1 || (e->nlist == 0 && f != A_COUNT)) {
+			q_error(q, e->off, e->len, "%s() takes %s", e->name,
+			    f == A_COUNT ? "nothing or one value" :
+			    "one value");
+			goto out;
+		}
+		if (e->nlist == 1) {
+			if (cexpr_compile(q, e->list[0], in, &a->arg) != 0)
+				goto out;
+			a->in = cexpr_type(a->arg);
+		}
+		switch (a->fn) {
+		case A_COUNT:
+		case A_COUNT_DISTINCT:
+			a->out = V_INT;
+			break;
+		case A_SHARE:
+			a->out = V_PCT;
+			/* FALLTHROUGH */
+		case A_SUM:
+		case A_AVG:
+		case A_MEDIAN:
+			if (a->in != V_MONEY && a->in != V_INT &&
+			    a->in != V_NUM) {
+				q_error(q, e->list[0]->off, e->list[0]->len,
+				    "%s() wants money or a number, not %s",
+				    e->name, vtype_name(a->in));
+				goto out;
+			}
+			if (a->fn == A_SUM)
+				a->out = a->in;
+			else if (a->fn != A_SHARE)
+				a->out = a->in == V_INT ? V_NUM : a->in;
+			break;
+		default:
+			a->out = a->in;
+		}
+		if (nd->name)
+			snprintf(nm, sizeof(nm), "%s", nd->name);
+		else if (e->nlist == 1 && e->list[0]->k == E_FIELD)
+			snprintf(nm, sizeof(nm), "%s_%s", e->name,
+			    e->list[0]->name);
+		else
+			snprintf(nm, sizeof(nm), "%s", e->name);
+		table_set_col(g->out, s->nkeys + i, nm, a->out);
+	}
+	rc = 0;
+out:
+	if (rc) {
+		group_free(g);
+		return (rc);
+	}
+	*gp = g;
+	return (0);
+}
+
+static uint64_t
+hash_value(uint64_t h, const struct value *v)
+{
+	h ^= (uint64_t)v->t;
+	h *= 1099511628211ULL;
+	if (v->t == V_STR) {
+		for (const char *p = v->s ? v->s : ""; *p; p++) {
+			h ^= (unsigned char)*p;
+			h *= 1099511628211ULL;
+		}
+	} else {
+		h ^= (uint64_t)v->i;
+		h *= 1099511628211ULL;
+	}
+	return (h);
+}
+
+static int
+same_key(const struct value *a, const struct value *b, int n)
+{
+	for (int i = 0; i < n; i++) {
+		if (a[i].t != b[i].t)
+			return (0);
+		if (a[i].t == V_STR ? strcmp(a[i].s ? a[i].s : "",
+		    b[i].s ? b[i].s : "") != 0 : a[i].i != b[i].i)
+			return (0);
+	}
+	return (1);
+}
+
+static int
+rehash(struct group *g)
+{
+	size_t ns = g->nslots ? g->nslots * 2 : 1024, *sl;
+
+	if ((sl = calloc(ns, sizeof(*sl))) == NULL)
+		return (-ENOMEM);
+	for (size_t gi = 0; gi < g->ngroups; gi++) {
+		const struct value *k = table_row(g->out, gi);
+		uint64_t h = 14695981039346656037ULL;
+
+		for (int i = 0; i < g->nkeys; i++)
+			h = hash_value(h, &k[i]);
+		for (size_t j = h & (ns - 1);; j = (j + 1) & (ns - 1))
+			if (sl[j] == 0) {
+				sl[j] = gi + 1;
+				break;
+			}
+	}
+	free(g->slots);
+	g->slots = sl;
+	g->nslots = ns;
+	return (0);
+}
+
+static struct acc *
+find_group(struct group *g, const struct value *key)
+{
+	uint64_t h = 14695981039346656037ULL;
+	struct value *row;
+	size_t j;
+
+	for (int i = 0; i < g->nkeys; i++)
+		h = hash_value(h, &key[i]);
+	if ((g->ngroups + 1) * 2 > g->nslots && rehash(g) != 0)
+		return (NULL);
+	for (j = h & (g->nslots - 1); g->slots[j] != 0;
+	    j = (j + 1) & (g->nslots - 1)) {
+		size_t gi = g->slots[j] - 1;
+
+		if (same_key(table_row(g->out, gi), key, g->nkeys))
+			return (&g->accs[gi * (size_t)g->naggs]);
+	}
+	if (g->ngroups == g->cap) {
+		size_t nc = g->cap ? g->cap * 2 : 64;
+		struct acc *na = realloc(g->accs, nc * (size_t)g->naggs *
+		    sizeof(*na));
+
+		if (na == NULL)
+			return (NULL);
+		g->accs = na;
+		g->cap = nc;
+	}
+	if ((row = table_add_row(g->out)) == NULL)
+		return (NULL);
+	memcpy(row, key, (size_t)g->nkeys * sizeof(*key));
+	memset(&g->accs[g->ngroups * (size_t)g->naggs], 0,
+	    (size_t)g->naggs * sizeof(struct acc));
+	g->slots[j] = ++g->ngroups;
+	return (&g->accs[(g->ngroups - 1) * (size_t)g->naggs]);
+}
+
+int
+group_add(struct group *g, const struct value *row)
+{
+	struct value key[32], v;
+	struct acc *acc;
+
+	for (int i = 0; i < g->nkeys && i < 32; i++)
+		cexpr_eval(g->keys[i], row, &key[i]);
+	if ((acc = find_group(g, key)) == NULL)
+		return (-ENOMEM);
+	for (int i = 0; i < g->naggs; i++) {
+		struct agg *a = &g->aggs[i];
+		struct acc *c = &acc[i];
+
+		if (a->arg == NULL) {
+			c->n++;
+			continue;
+		}
+		cexpr_eval(a->arg, row, &v);
+		if (v.t == V_NULL)
+			continue;
+		c->n++;
+		switch (a->fn) {
+		case A_SUM: case A_AVG: case A_SHARE:
+			c->sum += v.i;
+			break;
+		case A_MIN:
+		case A_MAX:
+			if (c->n == 1 || (a->fn == A_MIN ?
+			    value_cmp(&v, &c->best) < 0 :
+			    value_cmp(&v, &c->best) > 0))
+				c->best = v;
+			break;
+		case A_COUNT_DISTINCT: {
+			const char *k = v.t == V_STR ? v.s : (const char *)&v.i;
+			size_t kl = v.t == V_STR ? strlen(v.s) : sizeof(v.i);
+			uint32_t one;
+
+			if (c->seen == NULL &&
+			    (c->seen = calloc(1, sizeof(*c->seen))) == NULL)
+				return (-ENOMEM);
+			if (!strmap_get(c->seen, k, kl, &one) &&
+			    strmap_put(c->seen, k, kl, 1) != 0)
+				return (-ENOMEM);
+			break;
+		}
+		case A_MEDIAN:
+			if (c->nvals == c->cap) {
+				size_t nc = c->cap ? c->cap * 2 : 16;
+				int64_t *nv = realloc(c->vals,
+				    nc * sizeof(*nv));
+
+				if (nv == NULL)
+					return (-ENOMEM);
+				c->vals = nv;
+				c->cap = nc;
+			}
+			c->vals[c->nvals++] = v.i;
+			break;
+		default:
+			break;
+		}
+	}
+	return (0);
+}
+
+static int
+cmp_i64(const void *a, const void *b)
+{
+	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
+
+	return ((x > y) - (x < y));
+}
+
+/* n / d rounded half to even. */
+static int64_t
+rdiv(__int128 n, __int128 d)
+{
+	int neg = (n < 0) != (d < 0);
+	__int128 an = n < 0 ? -n : n, ad = d < 0 ? -d : d;
+	__int128 qt = an / ad, r = an % ad;
+
+	if (2 * r > ad || (2 * r == ad && (qt & 1)))
+		qt++;
+	return ((int64_t)(neg ? -qt : qt));
+}
+
+struct table *
+group_finish(struct group *g)
+{
+	struct table *t = g->out;
+	__int128 *total = calloc((size_t)g->naggs, sizeof(*total));
+
+	if (total == NULL) {
+		group_free(g);
+		return (NULL);
+	}
+	/* No keys: one row even over no rows (count 0, sums null). */
+	if (g->nkeys == 0 && g->ngroups == 0) {
+		struct value none[1] = { { 0 } };
+
+		if (find_group(g, none) == NULL) {
+			free(total);
+			group_free(g);
+			return (NULL);
+		}
+	}
+	for (size_t gi = 0; gi < g->ngroups; gi++)
+		for (int i = 0; i < g->naggs; i++)
+			total[i] += g->accs[gi * (size_t)g->naggs + i].sum;
+	for (size_t gi = 0; gi < g->ngroups; gi++) {
+		struct value *row = table_row(t, gi);
+
+		for (int i = 0; i < g->naggs; i++) {
+			struct agg *a = &g->aggs[i];
+			struct acc *c = &g->accs[gi * (size_t)g->naggs + i];
+			struct value *o = &row[g->nkeys + i];
+
+			o->t = a->out;
+			switch (a->fn) {
+			case A_COUNT:
+				o->i = c->n;
+				break;
+			case A_COUNT_DISTINCT:
+				o->i = c->seen ? (int64_t)strmap_len(c->seen) :
+				    0;
+				break;
+			case A_SUM:
+				if (c->n == 0)
+					o->t = V_NULL;
+				o->i = (int64_t)c->sum;
+				break;
+			case A_AVG:
+				if (c->n == 0) {
+					o->t = V_NULL;
+					break;
+				}
+				o->i = rdiv(a->in == V_INT ? c->sum * NUM_SCALE :
+				    c->sum, c->n);
+				break;
+			case A_MIN:
+			case A_MAX:
+				*o = c->n ? c->best : (struct value){ 0 };
+				break;
+			case A_MEDIAN: {
+				int64_t x, y;
+				size_t m = c->nvals / 2;
+
+				if (c->nvals == 0) {
+					o->t = V_NULL;
+					break;
+				}
+				qsort(c->vals, c->nvals, sizeof(*c->vals),
+				    cmp_i64);
+				x = c->vals[m];
+				y = c->nvals % 2 ? x : c->vals[m - 1];
+				if (a->in == V_INT) {
+					x *= NUM_SCALE;
+					y *= NUM_SCALE;
+				}
+				o->i = rdiv((__int128)x + y, 2);
+				break;
+			}
+			case A_SHARE:
+				if (total[i] == 0)
+					o->t = V_NULL;
+				else
+					o->i = rdiv(c->sum * 100 * NUM_SCALE,
+					    total[i]);
+				break;
+			}
+		}
+	}
+	free(total);
+	g->out = NULL;
+	group_free(g);
+	return (t);
+}

@@ -1,0 +1,24 @@
+/*
+ * group.h — `group KEYS (name = agg(expr), ...)` over a stream of rows
+ * (internal to query/).  Aggregates are exact: sums in 128 bits, avg and
+ * median of money rounded half to even to the penny, share in percent.
+ */
+#ifndef PLACED_PQL_GROUP_H
+#define PLACED_PQL_GROUP_H
+
+#include "ast.h"
+#include "eval.h"
+#include "table.h"
+
+struct group;
+
+/* Compile the stage against the input schema; the output table's columns
+ * are set in *out (keys, then aggregates). */
+int group_new(struct qctx *q, const struct stage *s, const struct table *in,
+    struct group **g);
+int group_add(struct group *g, const struct value *row);
+/* The result, one row per group in first-seen order; frees g. */
+struct table *group_finish(struct group *g);
+void group_free(struct group *g);
+
+#endif

@@ -1,0 +1,165 @@
+#!/bin/sh
+# demo.sh — placed demo loads Chigley: four live batches, repeatable,
+# deterministic for a seed and key, holding what the falls questions need.
+. "$TOP_SRCDIR/tests/integration/lib.sh"
+
+SOURCES='chigley-activity chigley-spend chigley-outcomes chigley-services'
+
+# The residents' ids are hashed too: no key, no demo.
+expect_exit 1 "$PLACED" demo
+contains "$T/err" "placed key init"
+
+expect_exit 0 "$PLACED" key init || die "placed key init failed"
+
+# 1. Four live batches, one per kind.
+if expect_exit 0 "$PLACED" demo; then
+	for s in $SOURCES; do
+		contains "$T/out" "$s: batch"
+	done
+	contains "$T/out" "Chigley loaded into"
+fi
+batches
+cp "$T/batches" "$T/batches.first"
+for sk in chigley-activity,activity chigley-spend,spend \
+    chigley-outcomes,outcome chigley-services,service; do
+	n=$(grep -c "^[0-9]*,$sk,[1-9][0-9]*,0,live$" "$T/batches")
+	[ "$n" -eq 1 ] || fail "want one live non-empty batch $sk, got $n"
+done
+n=$(wc -l <"$T/batches")
+[ "$n" -eq 4 ] || fail "placed demo made $n batches, want 4"
+
+# 2. Again: nothing changed, for all four; no batch added.
+if expect_exit 0 "$PLACED" demo; then
+	for s in $SOURCES; do
+		contains "$T/out" "$s: same content as live batch"
+	done
+	n=$(grep -c "nothing changed" "$T/out")
+	[ "$n" -eq 4 ] || fail "second demo: $n 'nothing changed' lines, want 4"
+	lacks "$T/out" "loaded:"
+fi
+batches
+same_file "$T/batches.first" "$T/batches"
+
+for k in spend activity outcome service; do
+	expect_exit 0 "$PLACED" dump "$k" || die "cannot dump $k"
+	cp "$T/out" "$T/$k.csv"
+	n=$(($(wc -l <"$T/$k.csv") - 1))
+	[ "$n" -gt 0 ] || fail "the demo has no $k records"
+done
+
+# 3. Same seed and key: identical dumps; another seed: different ones.
+expect_exit 0 "$PLACED" demo --db "$T/same.db" --seed 1
+expect_exit 0 "$PLACED" demo --db "$T/seed2.db" --seed 2
+for k in spend activity outcome service; do
+	expect_exit 0 "$PLACED" dump "$k" --db "$T/same.db" &&
+	    same_file "$T/$k.csv" "$T/out"
+done
+for k in spend activity; do
+	expect_exit 0 "$PLACED" dump "$k" --db "$T/seed2.db"
+	cmp -s "$T/$k.csv" "$T/out" && fail "seed 2 gave the same $k as seed 1"
+done
+# ... and another key gives other pseudonyms for the same residents
+mkdir "$T/k2"
+expect_exit 0 "$PLACED" key init --key "$T/k2/other.key"
+expect_exit 0 "$PLACED" demo --db "$T/key2.db" --key "$T/k2/other.key"
+expect_exit 0 "$PLACED" dump activity --db "$T/key2.db"
+cmp -s "$T/activity.csv" "$T/out" &&
+    fail "another key gave the same activity dump"
+
+# 4. What the falls questions need.
+# The activity dump is plain (no quoted fields), so awk can split it.
+if grep -q '"' "$T/activity.csv"; then
+	fail "activity dump has quoted fields; the awk checks below assume not"
+fi
+# date,org,service,person,place,need,type,episode,cost
+head -n 1 "$T/activity.csv" |
+    grep -q -x 'date,org,service,person,place,need,type,episode,cost' ||
+    fail "activity dump header changed: $(head -n 1 "$T/activity.csv")"
+awk -F, '
+function days(s,    y, m, d) {	# days from civil (Hinnant)
+	y = substr(s, 1, 4) + 0; m = substr(s, 6, 2) + 0; d = substr(s, 9, 2) + 0
+	if (m <= 2) y--
+	era = int((y >= 0 ? y : y - 399) / 400)
+	yoe = y - era * 400
+	doy = int((153 * (m > 2 ? m - 3 : m + 9) + 2) / 5) + d - 1
+	doe = yoe * 365 + int(yoe / 4) - int(yoe / 100) + doy
+	return era * 146097 + doe
+}
+NR > 1 && $3 == "Falls assessment (council OT)" { ot[$4] = ot[$4] " " days($1) }
+NR > 1 && $3 == "Community falls service" { cfs[$4] = cfs[$4] " " days($1) }
+END {
+	for (p in ot) {
+		if (!(p in cfs)) continue
+		n = split(ot[p], a, " "); m = split(cfs[p], b, " ")
+		for (i = 1; i <= n; i++) for (j = 1; j <= m; j++) {
+			d = a[i] - b[j]; if (d < 0) d = -d
+			if (d <= 30) { both++; break }
+		}
+	}
+	print both + 0
+	exit both == 0
+}' "$T/activity.csv" >"$T/both" ||
+    fail "no person has both a council OT falls assessment and a community" \
+        "falls service contact within 30 days"
+say "demo: $(cat "$T/both") people assessed twice within 30 days"
+# Every person value is a pseudonym (or empty).
+awk -F, 'NR > 1 && $4 != "" && $4 !~ /^[0-9a-f]+$/ { bad++ }
+    NR > 1 && $4 != "" && length($4) != 32 { bad++ }
+    END { exit bad > 0 }' "$T/activity.csv" ||
+    fail "the activity dump has person values that are not pseudonyms"
+
+# Services: strength and balance classes in Arden Grove, not in Ramstone.
+# id,org,name,need,cohort,place,capacity,waiting
+grep -q -x '[^,]*,[^,]*,Strength and balance classes,[^,]*,[^,]*,CHG-AG,.*' \
+    "$T/service.csv" ||
+    fail "no Strength and balance classes service in CHG-AG"
+grep -q '^[^,]*,[^,]*,Strength and balance classes,[^,]*,[^,]*,CHG-RS,' \
+    "$T/service.csv" &&
+    fail "a Strength and balance classes service in CHG-RS (the gap)"
+
+# Outcomes: falls_treated for both places.
+# period_start,period_end,place,cohort,indicator,value,unit
+for pl in CHG-AG CHG-RS; do
+	grep -q "^[^,]*,[^,]*,$pl,[^,]*,falls_treated,[0-9]" "$T/outcome.csv" ||
+	    fail "no falls_treated outcome for $pl"
+done
+
+# Spend: the total is positive.  Fields after amount (place, cohort,
+# person, funder) hold no commas, so amount is field NF-4 even where a
+# description is quoted.
+head -n 1 "$T/spend.csv" | grep -q -x \
+    'date,org,service,supplier,description,account,amount,place,cohort,person,funder' ||
+    fail "spend dump header changed"
+total=$(awk -F, 'NR > 1 { a = $(NF - 4); sub(/\./, "", a); t += a }
+    END { printf "%.0f\n", t }' "$T/spend.csv")
+say "demo: spend total $total pence"
+[ "${total:-0}" -gt 0 ] 2>/dev/null || fail "spend total is not positive: $total"
+if command -v python3 >/dev/null 2>&1; then
+	st=$(csv_sum "$T/spend.csv" 7)
+	case $st in
+	-*|0.00|"")	fail "spend total (python) is not positive: $st" ;;
+	esac
+	[ "$(printf '%s' "$st" | tr -d .)" = "$total" ] ||
+	    fail "spend total: awk says $total pence, python $st"
+fi
+
+# 5. --people 200: works, and gives fewer rows.
+expect_exit 0 "$PLACED" demo --db "$T/small.db" --people 200
+contains "$T/out" "200 residents"
+expect_exit 0 "$PLACED" dump activity --db "$T/small.db"
+small=$(($(wc -l <"$T/out") - 1))
+big=$(($(wc -l <"$T/activity.csv") - 1))
+[ "$small" -gt 0 ] || fail "--people 200 gave no activity"
+[ "$small" -lt "$big" ] ||
+    fail "--people 200 gave $small activity rows, not fewer than $big"
+expect_exit 0 "$PLACED" dump spend --db "$T/small.db"
+small=$(($(wc -l <"$T/out") - 1))
+big=$(($(wc -l <"$T/spend.csv") - 1))
+[ "$small" -lt "$big" ] ||
+    fail "--people 200 gave $small spend rows, not fewer than $big"
+
+# Bad values for --people and --seed are usage errors.
+expect_exit 2 "$PLACED" demo --db "$T/bad.db" --people -5
+expect_exit 2 "$PLACED" demo --db "$T/bad.db" --seed x1
+
+finish
