@@ -111,17 +111,22 @@ batch_begin(store_t *st, kind_t kind, const struct batch_opts *o,
 	b->info.loaded_at = (int64_t)time(NULL);
 	snprintf(b->info.source, sizeof(b->info.source), "%s", o->source);
 
-	if ((rc = store_txn_begin(st, 0, &b->txn)) != 0 ||
-	    (rc = batch_reap(st, b->txn)) != 0 ||
-	    (rc = store_batch_new_id(st, b->txn, &b->info.id)) != 0 ||
-	    (rc = store_batch_put(st, b->txn, &b->info)) != 0 ||
-	    (rc = store_txn_commit(b->txn)) != 0) {
+	if ((rc = store_txn_begin(st, 0, &b->txn)) != 0) {
 		b->txn = NULL;
-		snprintf(err, errsz, "cannot start a batch: %s",
-		    store_strerror(rc));
-		batch_free(b);
-		return (rc);
+		goto fail;
 	}
+	if ((rc = batch_reap(st, b->txn)) != 0 ||
+	    (rc = store_batch_new_id(st, b->txn, &b->info.id)) != 0 ||
+	    (rc = store_batch_put(st, b->txn, &b->info)) != 0) {
+		/* A live write txn would lock out every other writer. */
+		store_txn_abort(b->txn);
+		b->txn = NULL;
+		goto fail;
+	}
+	rc = store_txn_commit(b->txn);
+	b->txn = NULL;		/* commit frees it, failed or not */
+	if (rc != 0)
+		goto fail;
 	if ((rc = store_txn_begin(st, 0, &b->txn)) != 0) {
 		b->txn = NULL;
 		snprintf(err, errsz, "cannot start a batch: %s",
@@ -131,6 +136,10 @@ batch_begin(store_t *st, kind_t kind, const struct batch_opts *o,
 	}
 	*out = b;
 	return (0);
+fail:
+	snprintf(err, errsz, "cannot start a batch: %s", store_strerror(rc));
+	batch_free(b);
+	return (rc);
 }
 
 void

@@ -56,7 +56,7 @@ open_ro(struct cli_env *env, store_t **st, MDB_txn **txn)
 	char err[1024];
 	int rc;
 
-	if (store_open(env->db, 1, st, err, sizeof(err)) != 0) {
+	if (store_open(env->db, STORE_RDONLY, st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
 	}
@@ -309,7 +309,7 @@ cmd_retire(int argc, char **argv)
 	if (errno || *end || id == 0 || id > UINT32_MAX)
 		return (cli_usage("retire", "\"%s\" is not a batch id",
 		    argv[optind]));
-	if (store_open(env.db, 0, &st, err, sizeof(err)) != 0) {
+	if (store_open(env.db, STORE_EXISTING, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
 	}

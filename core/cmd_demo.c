@@ -69,7 +69,7 @@ cmd_demo(int argc, char **argv)
 		return (cli_usage("demo", "no arguments wanted"));
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
-	if (store_open(env.db, 0, &st, err, sizeof(err)) != 0) {
+	if (store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
 	}

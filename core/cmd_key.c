@@ -38,6 +38,12 @@ cmd_key(int argc, char **argv)
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
 	path = pseudo_key_path(env.key, env.conf_key);
+	if (pseudo_inside(path, env.db)) {
+		fprintf(stderr, "placed: key: %s is inside the database "
+		    "directory %s: a copy of the data would carry the key\n",
+		    path, env.db);
+		return (1);
+	}
 	if (pseudo_key_init(path, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: key: %s\n", err);
 		return (1);

@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -48,6 +49,7 @@ cmd_load(int argc, char **argv)
 		{ "source",	required_argument, NULL, 's' },
 		{ "org",	required_argument, NULL, 'o' },
 		{ "map",	required_argument, NULL, 'm' },
+		{ "ignore",	required_argument, NULL, 'i' },
 		{ "replace",	no_argument,	   NULL, 'R' },
 		{ "strict",	no_argument,	   NULL, 'S' },
 		{ "rejects",	required_argument, NULL, 'r' },
@@ -58,15 +60,18 @@ cmd_load(int argc, char **argv)
 	};
 	struct cli_env env = { 0 };
 	struct load_opts o = { 0 };
-	const char *maps[64], *rejects = NULL;
+	const char *maps[64], *ignores[64], *rejects = NULL;
 	struct passwd *pw;
 	store_t *st = NULL;
+	const char **files;
+	int nfiles = 0;
 	char err[1024];
 	int ch, kind, failed = 0, quiet = 0, rc;
 
 	o.format = LOAD_CSV;
 	o.show_errors = 20;
 	o.maps = maps;
+	o.ignores = ignores;
 	while ((ch = getopt_long(argc, argv, "c:q", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd': env.db = optarg; break;
@@ -96,6 +101,11 @@ cmd_load(int argc, char **argv)
 				return (cli_usage("load", "too many --map"));
 			maps[o.nmaps++] = optarg;
 			break;
+		case 'i':
+			if (o.nignores == 64)
+				return (cli_usage("load", "too many --ignore"));
+			ignores[o.nignores++] = optarg;
+			break;
 		case 'h':
 			cli_help(stdout, "load");
 			return (0);
@@ -124,39 +134,60 @@ cmd_load(int argc, char **argv)
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
 	o.keypath = pseudo_key_path(env.key, env.conf_key);
+	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
+		return (1);
 	o.progress = !quiet && isatty(STDERR_FILENO);
 	pw = getpwuid(getuid());
 	o.who = pw ? pw->pw_name : "cli";
+	/* A missing file is reported before anything is created. */
+	for (int i = optind + 1; i < argc; i++) {
+		if (strcmp(argv[i], "-") == 0 || access(argv[i], R_OK) == 0) {
+			files[nfiles++] = argv[i];
+			continue;
+		}
+		fprintf(stderr, "placed: %s: %s; nothing committed\n", argv[i],
+		    strerror(errno));
+		failed++;
+	}
+	if (nfiles == 0 ||
+	    store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {
+		if (nfiles)
+			fprintf(stderr, "placed: %s\n", err);
+		free(files);
+		return (1);
+	}
 	if (rejects) {
-		/* Rejected lines are raw input: only the owner may read. */
+		/* Rejected lines are raw input: only the owner may read,
+		 * whatever the mode of a file already there. */
 		int fd = open(rejects, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 		    0600);
 
-		if (fd < 0 || (o.rejects = fdopen(fd, "w")) == NULL) {
+		if (fd < 0 || fchmod(fd, 0600) != 0 ||
+		    (o.rejects = fdopen(fd, "w")) == NULL) {
 			fprintf(stderr, "placed: %s: %s\n", rejects,
 			    strerror(errno));
+			if (fd >= 0)
+				close(fd);
+			store_close(st);
+			free(files);
 			return (1);
 		}
 	}
-	if (store_open(env.db, 0, &st, err, sizeof(err)) != 0) {
-		fprintf(stderr, "placed: %s\n", err);
-		if (o.rejects)
-			fclose(o.rejects);
-		return (1);
-	}
-	for (int i = optind + 1; i < argc; i++) {
+	for (int i = 0; i < nfiles; i++) {
 		struct load_result res;
+		const char *file = files[i];
 
 		err[0] = '\0';
-		if (load_path(st, argv[i], &o, &res, err, sizeof(err)) != 0) {
+		if (load_path(st, file, &o, &res, err, sizeof(err)) != 0) {
 			fprintf(stderr, "placed: %s; nothing committed\n", err);
 			failed++;
 			continue;
 		}
 		if (!quiet || res.br.rejected)
-			report(strcmp(argv[i], "-") ? argv[i] : "stdin", &res);
+			report(strcmp(file, "-") ? file : "stdin", &res);
 	}
 	store_close(st);
+	free(files);
 	if (o.rejects && fclose(o.rejects) != 0) {
 		fprintf(stderr, "placed: %s: %s\n", rejects, strerror(errno));
 		failed++;

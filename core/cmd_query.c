@@ -107,7 +107,7 @@ cmd_query(int argc, char **argv)
 	} else if ((text = strdup(argv[optind])) == NULL) {
 		return (1);
 	}
-	if (store_open(env.db, 1, &st, err, sizeof(err)) != 0) {
+	if (store_open(env.db, STORE_RDONLY, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		free(text);
 		return (1);

@@ -16,7 +16,9 @@ struct csvin {
 	uint64_t	line;		/* physical line being read */
 	uint64_t	recline;	/* line the current record started on */
 	int		prev_cr;	/* last line end seen was a CR */
-	int		started;	/* bytes seen (for the BOM) */
+	int		started;	/* past the byte-order mark */
+	char		bom[3];		/* first bytes, held to spot a BOM */
+	size_t		nbom;
 	char		*buf;		/* the record's fields, NUL-separated */
 	size_t		blen, bcap;
 	size_t		off[CSVIN_MAXFIELDS];
@@ -116,7 +118,9 @@ csvin_new(csvin_row_cb cb, void *arg)
 
 	if (c == NULL)
 		return (NULL);
-	if (csv_init(&c->p, CSV_REPALL_NL | CSV_STRICT_FINI) != 0) {
+	/* Not CSV_STRICT: a stray quote inside a field (12" pipe) is data in
+	 * real files.  An unclosed quote at the end is caught in csvin_end. */
+	if (csv_init(&c->p, CSV_REPALL_NL) != 0) {
 		free(c);
 		return (NULL);
 	}
@@ -136,17 +140,9 @@ csvin_free(csvin_t *c)
 	free(c);
 }
 
-int
-csvin_feed(csvin_t *c, const char *buf, size_t n)
+static int
+parse(csvin_t *c, const char *buf, size_t n)
 {
-	if (!c->started && n > 0) {
-		/* XXX: a BOM split across the first two chunks is kept. */
-		if (n >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0) {
-			buf += 3;
-			n -= 3;
-		}
-		c->started = 1;
-	}
 	if (csv_parse(&c->p, buf, n, field_cb, row_cb, c) != n &&
 	    c->stop == 0) {
 		snprintf(c->err, sizeof(c->err), "line %llu: %s",
@@ -154,17 +150,59 @@ csvin_feed(csvin_t *c, const char *buf, size_t n)
 		    csv_strerror(csv_error(&c->p)));
 		c->stop = -EBADMSG;
 	}
+	/* An unclosed quote would otherwise swallow the rest of the file. */
+	if (c->stop == 0 && c->p.entry_pos > CSVIN_MAXREC) {
+		snprintf(c->err, sizeof(c->err), "line %llu: a field longer "
+		    "than %u bytes (an unclosed quote?)", (unsigned long long)
+		    (c->nf ? c->recline : c->line), CSVIN_MAXREC);
+		c->stop = -EBADMSG;
+	}
 	return (c->stop);
+}
+
+int
+csvin_feed(csvin_t *c, const char *buf, size_t n)
+{
+	if (!c->started) {
+		/* Hold the first bytes until a BOM can be told apart, even
+		 * when they arrive one read at a time. */
+		while (n > 0 && c->nbom < 3) {
+			c->bom[c->nbom++] = *buf++;
+			n--;
+			if (memcmp(c->bom, "\xef\xbb\xbf", c->nbom) != 0)
+				break;
+		}
+		if (c->nbom < 3 && memcmp(c->bom, "\xef\xbb\xbf",
+		    c->nbom) == 0)
+			return (0);
+		c->started = 1;
+		if (memcmp(c->bom, "\xef\xbb\xbf", 3) != 0 || c->nbom < 3)
+			if (parse(c, c->bom, c->nbom) != 0)
+				return (c->stop);
+	}
+	return (n ? parse(c, buf, n) : c->stop);
 }
 
 int
 csvin_end(csvin_t *c)
 {
+	enum { FIELD_BEGUN = 2 };	/* libcsv's parser state */
+
 	if (c->stop)
 		return (c->stop);
-	if (csv_fini(&c->p, field_cb, row_cb, c) != 0 && c->stop == 0) {
+	if (!c->started && c->nbom > 0 && memcmp(c->bom, "\xef\xbb\xbf",
+	    c->nbom) != 0 && parse(c, c->bom, c->nbom) != 0)
+		return (c->stop);
+	if (c->p.pstate == FIELD_BEGUN && c->p.quoted) {
 		snprintf(c->err, sizeof(c->err), "line %llu: a quoted field "
-		    "is never closed", (unsigned long long)c->recline);
+		    "is never closed", (unsigned long long)
+		    (c->nf ? c->recline : c->line));
+		return (c->stop = -EBADMSG);
+	}
+	if (csv_fini(&c->p, field_cb, row_cb, c) != 0 && c->stop == 0) {
+		snprintf(c->err, sizeof(c->err), "line %llu: %s",
+		    (unsigned long long)c->line,
+		    csv_strerror(csv_error(&c->p)));
 		c->stop = -EBADMSG;
 	}
 	return (c->stop);

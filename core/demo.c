@@ -10,7 +10,7 @@
 #include "demo.h"
 #include "value.h"
 
-#define GEN_VERSION	"chigley-1"
+#define GEN_VERSION	"chigley-2"
 #define YEARS		3		/* fy2023, fy2024, fy2025 */
 #define FIRST_FY	2023
 #define MONTHS		(YEARS * 12)
@@ -34,7 +34,7 @@ static const char *org_name[NORGS] = { "Chigley Borough Council",
 
 /* What each contact is; unit costs are in pence. */
 enum svc { S_HSV, S_SB, S_CALLOUT, S_AE, S_ADMIT, S_HIP, S_REABLE, S_OT,
-    S_CFS, S_WELFARE, S_BEFRIEND, NSVC };
+    S_CFS, S_WELFARE, S_BEFRIEND, S_AE_OTHER, NSVC };
 static const struct svc_def {
 	const char	*name;
 	int		org;
@@ -68,6 +68,9 @@ static const struct svc_def {
 	    "call-out", 9000, "POL120 Response policing", "Staff costs" },
 	[S_BEFRIEND] = { "Befriending", ORG_CHARITY, "isolation", "visit",
 	    1200, "AC02 Befriending", "Volunteer expenses" },
+	[S_AE_OTHER] = { "Emergency department", ORG_ACUTE, "injury",
+	    "attendance", 18500, "ED100 Emergency department",
+	    "Staff costs" },
 };
 
 struct gen {
@@ -251,7 +254,8 @@ resident(struct gen *g, uint64_t i)
 				int32_t d = g->fy0 + 365 * y + between(&r, 0,
 				    364);
 
-				contact(g, &p, S_AE, d, svcs[S_AE].cost);
+				contact(g, &p, S_AE_OTHER, d,
+				    svcs[S_AE_OTHER].cost);
 			}
 		return;
 	}
@@ -442,6 +446,8 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 
 	bo.source = out->source;
 	bo.who = g->o->who;
+	/* Another size or seed replaces the demo; it never adds to it. */
+	bo.replace = 1;
 	if ((rc = batch_begin(st, kind, &bo, &g->b, err, errsz)) != 0)
 		return (rc);
 	snprintf(params, sizeof(params), "%s %s %llu %llu", GEN_VERSION,

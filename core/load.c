@@ -295,13 +295,18 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 	return (batch_row(L->b, (uint32_t)line));
 }
 
-/* The field a column name maps to: --map first, then the field names. */
+/* The field a column name maps to: --map first, then the field names;
+ * -2 for a column --ignore sets aside, -1 for none. */
 static int
 map_column(struct loader *L, const char *name, size_t n)
 {
 	const char *s = name;
 
 	trim(&s, &n);
+	for (int i = 0; i < L->o->nignores; i++)
+		if (strlen(L->o->ignores[i]) == n &&
+		    strncasecmp(L->o->ignores[i], s, n) == 0)
+			return (-2);
 	for (int i = 0; i < L->o->nmaps; i++) {
 		const char *m = L->o->maps[i], *eq = strchr(m, '=');
 		size_t cl;
@@ -331,11 +336,22 @@ header(struct loader *L, int nf, char *const *f, const size_t *len)
 
 		L->hdr[i] = strndup(f[i], len[i]);
 		quote_value(q, sizeof(q), f[i], len[i]);
+		if (fi == -2) {
+			L->colfield[i] = -1;
+			continue;
+		}
 		if (fi < 0) {
+			char names[256];
+			size_t o = 0;
+
+			for (int c = 0; c < kd->nfields; c++)
+				o += (size_t)snprintf(names + o,
+				    sizeof(names) - o, "%s%s", c ? ", " : "",
+				    kd->fields[c].name);
 			snprintf(L->err, L->errsz, "line 1: column \"%s\" is "
-			    "not a field of %s (fields: %s...; map it with "
-			    "--map \"field=%s\")", q, kd->name,
-			    kd->fields[0].name, q);
+			    "not a field of %s (%s); map it with --map "
+			    "\"FIELD=%s\" or set it aside with --ignore "
+			    "\"%s\"", q, kd->name, names, q, q);
 			return (-EINVAL);
 		}
 		if (seen[fi]) {
@@ -376,8 +392,11 @@ csv_row(void *arg, uint64_t line, int nf, char *const *f, const size_t *len)
 		return (0);
 	}
 	for (int i = 0; i < nf; i++) {
-		struct span *v = &vals[L->colfield[i]];
+		struct span *v;
 
+		if (L->colfield[i] < 0)
+			continue;
+		v = &vals[L->colfield[i]];
 		v->s = f[i];
 		v->n = len[i];
 		v->set = 1;
@@ -417,6 +436,8 @@ ndjson_line(struct loader *L, uint64_t line, char *s, size_t n)
 	for (int i = 0; i < nf; i++) {
 		int fi = map_column(L, fl[i].key, fl[i].klen);
 
+		if (fi == -2)
+			continue;
 		if (fi < 0) {
 			quote_value(q, sizeof(q), fl[i].key, fl[i].klen);
 			snprintf(why, sizeof(why), "\"%s\" is not a field of %s",
@@ -603,6 +624,10 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 	batch_hash(L.b, o->hashed ? "h" : "r", 1);
 	for (int i = 0; i < o->nmaps; i++)
 		batch_hash(L.b, o->maps[i], strlen(o->maps[i]) + 1);
+	for (int i = 0; i < o->nignores; i++) {
+		batch_hash(L.b, "-", 1);
+		batch_hash(L.b, o->ignores[i], strlen(o->ignores[i]) + 1);
+	}
 	clock_gettime(CLOCK_MONOTONIC, &L.t0);
 	L.tlast = L.t0;
 

@@ -29,6 +29,8 @@ struct load_opts {
 	FILE		*rejects;	/* every rejected line, or NULL */
 	const char *const *maps;	/* "field=Column Name" */
 	int		nmaps;
+	const char *const *ignores;	/* columns read and set aside */
+	int		nignores;
 	const char	*keypath;	/* key file, read only when needed */
 	const char	*who;
 	int		show_errors;	/* reject messages printed, at most */

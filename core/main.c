@@ -18,10 +18,11 @@ static const struct {
 } cmds[] = {
 	{ "load", cmd_load,
 	  "load KIND FILE... [--db DIR] [--format csv|ndjson] [--source NAME]\n"
-	  "                   [--org ID] [--map FIELD=COLUMN]... [--replace] "
-	  "[--strict]\n"
-	  "                   [--rejects FILE] [--hashed] [--key FILE] "
-	  "[--quiet]",
+	  "                   [--org ID] [--map FIELD=COLUMN]... "
+	  "[--ignore COLUMN]...\n"
+	  "                   [--replace] [--strict] [--rejects FILE] "
+	  "[--hashed]\n"
+	  "                   [--key FILE] [--quiet]",
 	  "Load files of spend, activity, outcome or service records; each "
 	  "FILE\n(or - for stdin) becomes one atomic batch." },
 	{ "dump", cmd_dump, "dump KIND [--db DIR] [--format csv|ndjson]",

@@ -68,15 +68,30 @@ pseudo_key_init(const char *path, char *err, size_t errsz)
 	return (0);
 }
 
-/* 1 when path lies inside dir (after resolving both). */
-static int
-inside(const char *path, const char *dir)
+/* 1 when path lies inside dir, after resolving both; a path that does
+ * not exist yet is judged by its directory. */
+int
+pseudo_inside(const char *path, const char *dir)
 {
-	char rp[PATH_MAX], rd[PATH_MAX];
+	char rp[PATH_MAX], rd[PATH_MAX], tmp[PATH_MAX], *slash;
 	size_t n;
 
-	if (realpath(path, rp) == NULL || realpath(dir, rd) == NULL)
+	if (realpath(dir, rd) == NULL)
 		return (0);
+	if (realpath(path, rp) == NULL) {
+		snprintf(tmp, sizeof(tmp), "%s", path);
+		if ((slash = strrchr(tmp, '/')) == NULL)
+			snprintf(tmp, sizeof(tmp), ".");
+		else if (slash == tmp)
+			tmp[1] = '\0';
+		else
+			*slash = '\0';
+		if (realpath(tmp, rp) == NULL)
+			return (0);
+		n = strlen(rp);
+		if (n + 2 < sizeof(rp))
+			strcat(rp, "/");
+	}
 	n = strlen(rd);
 	return (strncmp(rp, rd, n) == 0 && (rp[n] == '/' || rp[n] == '\0'));
 }
@@ -128,7 +143,7 @@ pseudo_key_load(pseudo_key_t *k, const char *path, const char *dbdir,
 		return (-EINVAL);
 	}
 	sodium_memzero(hex, sizeof(hex));
-	if (dbdir && inside(path, dbdir)) {
+	if (dbdir && pseudo_inside(path, dbdir)) {
 		sodium_memzero(k->key, sizeof(k->key));
 		snprintf(err, errsz, "%s: the key must not live inside the "
 		    "database directory %s, or a copy of the data carries it",

@@ -36,6 +36,9 @@ int pseudo_key_load(pseudo_key_t *k, const char *path, const char *dbdir,
 int pseudo_hash(const pseudo_key_t *k, const char *raw, size_t n,
     char out[PSEUDO_HEXLEN + 1]);
 
+/* 1 when path is, or would be, inside directory dir. */
+int pseudo_inside(const char *path, const char *dir);
+
 /* 1 when s is already a pseudonym (32 lower-case hex digits). */
 int pseudo_is_hashed(const char *s, size_t n);
 

@@ -2,14 +2,34 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "scan.h"
+
+/*
+ * LMDB aligns values kept inside a page to two bytes only; big segments
+ * live on their own pages and are aligned.  Copy the rare small ones so
+ * every column can be read as the array it is.
+ */
+static const void *
+aligned(const void *p, size_t len, void **scratch)
+{
+	if (((uintptr_t)p & 7) == 0)
+		return (p);
+	if (*scratch == NULL &&
+	    (*scratch = malloc((size_t)STORE_SEGROWS * 8)) == NULL)
+		return (NULL);
+	memcpy(*scratch, p, len);
+	return (*scratch);
+}
 
 int
 scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg)
 {
 	struct batch_info *list;
+	void *scratch[SCHEMA_MAXCOLS] = { NULL };
 	size_t n;
 	int ncols = schema_ncols(kind), rc;
 
@@ -27,6 +47,11 @@ scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg)
 
 				rc = store_seg_get(st, txn, kind, list[i].id,
 				    c, s, &seg.col[c], &len);
+				if (rc == 0 && len > (size_t)STORE_SEGROWS * w)
+					rc = -EPROTO;
+				if (rc == 0 && (seg.col[c] = aligned(seg.col[c],
+				    len, &scratch[c])) == NULL)
+					rc = -ENOMEM;
 				if (rc == 0 && c == 0)
 					seg.nrows = (uint32_t)(len / w);
 				else if (rc == 0 && len / w != seg.nrows)
@@ -37,5 +62,7 @@ scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg)
 		}
 	}
 	free(list);
+	for (int c = 0; c < ncols; c++)
+		free(scratch[c]);
 	return (rc);
 }

@@ -45,7 +45,7 @@ store_strerror(int rc)
 		return ("not found");
 	if (rc < 0 && rc > -4096)
 		return (strerror(-rc));
-	return (mdb_strerror(rc < 0 ? -rc : rc));
+	return (mdb_strerror(rc));	/* LMDB's own codes are negative */
 }
 
 static int
@@ -103,14 +103,15 @@ open_dbs(store_t *st, int rdonly)
 }
 
 int
-store_open(const char *dir, int rdonly, store_t **out, char *err, size_t errsz)
+store_open(const char *dir, int mode, store_t **out, char *err, size_t errsz)
 {
+	int rdonly = mode == STORE_RDONLY;
 	struct stat sb;
 	store_t *st;
 	int rc;
 
 	if (stat(dir, &sb) != 0) {
-		if (rdonly || errno != ENOENT) {
+		if (mode != STORE_CREATE || errno != ENOENT) {
 			snprintf(err, errsz, "%s: no database here (%s)", dir,
 			    strerror(errno));
 			return (-errno);
@@ -142,7 +143,7 @@ store_open(const char *dir, int rdonly, store_t **out, char *err, size_t errsz)
 		if (rc == -EPROTO)
 			snprintf(err, errsz, "%s: database schema is not "
 			    "version %d", dir, STORE_SCHEMA);
-		else if (rdonly && rc == -ENOENT)
+		else if (mode != STORE_CREATE && rc == -ENOENT)
 			snprintf(err, errsz, "%s: not a placed database", dir);
 		else
 			snprintf(err, errsz, "%s: %s", dir,
@@ -468,7 +469,7 @@ int
 store_dict_intern(store_t *st, MDB_txn *txn, const char *field,
     const char *s, size_t n, uint32_t *id)
 {
-	char buf[DICT_KEYMAX], mk[64], rk[64];
+	char buf[DICT_KEYMAX], mk[80], rk[64];
 	MDB_val k = { 0, buf }, v, m, r;
 	uint32_t next = 1;
 	size_t fl = strlen(field);
@@ -477,7 +478,7 @@ store_dict_intern(store_t *st, MDB_txn *txn, const char *field,
 	rc = store_dict_find(st, txn, field, s, n, id);
 	if (rc != -ENOENT)
 		return (rc);
-	if (fl + 1 + 4 > sizeof(rk))
+	if (fl + 1 + 4 > sizeof(rk) || fl + 10 >= sizeof(mk))
 		return (-ENAMETOOLONG);
 	m.mv_size = (size_t)snprintf(mk, sizeof(mk), "dict.next:%s", field);
 	m.mv_data = mk;

@@ -51,8 +51,13 @@ struct batch_info {
 	char		source[256];
 };
 
-/* Open (creating when !rdonly) the environment in directory dir. */
-int store_open(const char *dir, int rdonly, store_t **out, char *err,
+/* How to open: read-write creating the directory, read-only, or
+ * read-write on a database that must already be there. */
+#define STORE_CREATE	0
+#define STORE_RDONLY	1
+#define STORE_EXISTING	2
+
+int store_open(const char *dir, int mode, store_t **out, char *err,
     size_t errsz);
 void store_close(store_t *st);
 const char *store_strerror(int rc);

@@ -300,18 +300,13 @@ month_name(const char *p, size_t len)
 	return (0);
 }
 
-/* Optional time after a date: blanks, hh:mm[:ss[.fff]], end of span. */
+/* hh:mm[:ss[.fff]] at *pp; -EINVAL when not. */
 static int
-time_tail(const char *p, const char *e)
+clock_part(const char **pp, const char *e)
 {
+	const char *p = *pp;
 	int h, mi, sec = 0;
 
-	if (p == e)
-		return (0);
-	if (!ISBLANK(*p))
-		return (-EINVAL);
-	while (p < e && ISBLANK(*p))
-		p++;
 	if (digits(&p, e, &h) < 1 || h > 23 || p == e || *p++ != ':' ||
 	    digits(&p, e, &mi) != 2 || mi > 59)
 		return (-EINVAL);
@@ -325,6 +320,42 @@ time_tail(const char *p, const char *e)
 				return (-EINVAL);
 		}
 	}
+	*pp = p;
+	return (0);
+}
+
+/* Optional time after a date: blanks, hh:mm[:ss[.fff]], end of span; or
+ * ISO's Thh:mm[:ss[.fff]] with Z or an offset. */
+static int
+time_tail(const char *p, const char *e)
+{
+	int oh, om;
+
+	if (p == e)
+		return (0);
+	if (*p == 'T') {
+		p++;
+		if (clock_part(&p, e) != 0)
+			return (-EINVAL);
+		if (p < e && *p == 'Z')
+			p++;
+		else if (p < e && (*p == '+' || *p == '-')) {
+			p++;
+			if (digits(&p, e, &oh) != 2 || oh > 23)
+				return (-EINVAL);
+			if (p < e && *p == ':')
+				p++;
+			if (digits(&p, e, &om) != 2 || om > 59)
+				return (-EINVAL);
+		}
+		return (p == e ? 0 : -EINVAL);
+	}
+	if (!ISBLANK(*p))
+		return (-EINVAL);
+	while (p < e && ISBLANK(*p))
+		p++;
+	if (clock_part(&p, e) != 0)
+		return (-EINVAL);
 	return (p == e ? 0 : -EINVAL);
 }
 
@@ -367,8 +398,7 @@ value_date_parse(const char *s, size_t n, int32_t *days)
 		if (nd < 1 || nd > 2 || p == e || *p++ != '-')
 			return (-EINVAL);
 		nd = digits(&p, e, &d);
-		if (nd < 1 || nd > 2 || (time_tail(p, e) != 0 &&
-		    (p == e || *p != 'T')))
+		if (nd < 1 || nd > 2 || time_tail(p, e) != 0)
 			return (-EINVAL);
 	} else {
 		if (nd < 1 || nd > 2)

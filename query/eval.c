@@ -312,11 +312,12 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 	case E_FIELD:
 		return (compile_col(q, e, sc, out));
 	case E_INT: case E_DEC: case E_MONEY: case E_DATE: case E_DURATION:
-	case E_STRING: case E_PARAM:
+	case E_STRING: case E_PARAM: case E_PERCENT:
 		if ((c = node(C_CONST, V_INT)) == NULL)
 			return (-1);
 		c->v.i = e->i;
-		c->v.t = e->k == E_DEC ? V_NUM : e->k == E_MONEY ? V_MONEY :
+		c->v.t = e->k == E_DEC ? V_NUM : e->k == E_PERCENT ? V_PCT :
+		    e->k == E_MONEY ? V_MONEY :
 		    e->k == E_DATE ? V_DATE : e->k == E_STRING ||
 		    e->k == E_PARAM ? V_STR : V_INT;
 		if (e->k == E_STRING) {

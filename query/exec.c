@@ -14,6 +14,7 @@
 #include "scan.h"
 #include "schema.h"
 #include "value.h"
+#include "verb.h"
 
 /* Strings of one dictionary field, by id, pointing into the map. */
 struct dictcache {
@@ -345,28 +346,111 @@ own_strings(struct table *t)
 	return (0);
 }
 
+static void
+scanner_free(struct scanner *s)
+{
+	for (int c = 0; c < SCHEMA_MAXCOLS; c++)
+		free(s->dc[c].s);
+	for (int k = 0; k < s->nconds; k++)
+		cexpr_free(s->conds[k]);
+	free(s->conds);
+	group_free(s->group);
+	table_free(s->rows);
+}
+
+static int
+scanner_init(struct scanner *s, struct qctx *q, kind_t kind,
+    const struct table *schema, int nstages)
+{
+	memset(s, 0, sizeof(*s));
+	s->q = q;
+	s->kind = kind;
+	s->schema = schema;
+	s->limit = -1;
+	for (int c = 0; c < schema_kind(kind)->nfields; c++)
+		s->dc[c].field = schema_kind(kind)->fields[c].name;
+	s->conds = calloc((size_t)nstages + 1, sizeof(*s->conds));
+	return (s->conds ? 0 : -1);
+}
+
+static int
+scanner_rows(struct scanner *s)
+{
+	const struct table *sc = s->schema;
+
+	if ((s->rows = table_new(sc->ncols)) == NULL)
+		return (-1);
+	for (int c = 0; c < sc->ncols; c++)
+		table_set_col(s->rows, c, sc->cols[c].name, sc->cols[c].type);
+	return (0);
+}
+
+static int
+scanner_run(struct scanner *s)
+{
+	int rc = scan_kind(s->q->st, s->q->txn, s->kind, scan_seg_cb, s);
+
+	if (rc < 0 || s->rc) {
+		snprintf(s->q->err, s->q->errsz, "reading the store: %s",
+		    store_strerror(rc < 0 ? rc : s->rc));
+		return (-1);
+	}
+	return (0);
+}
+
+struct table *
+verb_scan(struct qctx *q, kind_t kind)
+{
+	struct scanner s;
+	struct table *schema = scan_schema(kind), *t = NULL;
+
+	if (schema && scanner_init(&s, q, kind, schema, 0) == 0) {
+		if (scanner_rows(&s) == 0 && scanner_run(&s) == 0) {
+			t = s.rows;
+			s.rows = NULL;
+		}
+		scanner_free(&s);
+	}
+	table_free(schema);
+	return (t);
+}
+
+int
+verb_col(const struct table *t, const char *name)
+{
+	for (int c = 0; c < t->ncols; c++)
+		if (strcmp(t->cols[c].name, name) == 0)
+			return (c);
+	return (-1);
+}
+
+int
+verb_money_col(const struct table *t)
+{
+	int c = verb_col(t, "amount");
+
+	if (c < 0)
+		c = verb_col(t, "cost");
+	return (c >= 0 && t->cols[c].type == V_MONEY ? c : -1);
+}
+
 static int
 run(struct qctx *q, const struct query *qy, struct table **out)
 {
-	struct scanner s = { 0 };
+	struct scanner s;
 	struct table *schema = NULL, *t = NULL, *nt;
+	verb_fn vf;
 	int kind, i = 0, rc = -1;
 
 	if ((kind = schema_kind_find(qy->source)) < 0)
 		return (q_error(q, qy->srcoff, qy->srclen, "unknown source "
 		    "\"%s\"", qy->source));
-	s.q = q;
-	s.kind = (kind_t)kind;
-	s.limit = -1;
-	if ((schema = scan_schema(s.kind)) == NULL)
+	if ((schema = scan_schema((kind_t)kind)) == NULL)
 		return (-1);
-	for (int c = 0; c < schema_kind(s.kind)->nfields; c++)
-		s.dc[c].field = schema_kind(s.kind)->fields[c].name;
+	if (scanner_init(&s, q, (kind_t)kind, schema, qy->nstages) != 0)
+		goto out;
 	/* Leading filters run inside the scan; a group right after them
 	 * aggregates there too, so no row is ever kept. */
-	s.conds = calloc((size_t)qy->nstages + 1, sizeof(*s.conds));
-	if (s.conds == NULL)
-		goto out;
 	for (; i < qy->nstages && qy->stages[i].k == ST_WHERE; i++)
 		if (cexpr_compile(q, qy->stages[i].cond, schema,
 		    &s.conds[s.nconds++]) != 0)
@@ -376,22 +460,14 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 			goto out;
 		i++;
 	} else {
-		if ((s.rows = table_new(schema->ncols)) == NULL)
+		if (scanner_rows(&s) != 0)
 			goto out;
-		for (int c = 0; c < schema->ncols; c++)
-			table_set_col(s.rows, c, schema->cols[c].name,
-			    schema->cols[c].type);
 		if (i < qy->nstages && qy->stages[i].k == ST_TAKE &&
 		    !qy->stages[i].take_pct)
 			s.limit = qy->stages[i].take + qy->stages[i].offset;
 	}
-	rc = scan_kind(q->st, q->txn, s.kind, scan_seg_cb, &s);
-	if (rc < 0 || s.rc) {
-		snprintf(q->err, q->errsz, "reading the store: %s",
-		    store_strerror(rc < 0 ? rc : s.rc));
-		rc = -1;
+	if (scanner_run(&s) != 0)
 		goto out;
-	}
 	if (s.group) {
 		t = group_finish(s.group);
 		s.group = NULL;
@@ -430,9 +506,14 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 			    "yet in this version of placed");
 			goto out;
 		case ST_VERB:
-			q_error(q, st->off, st->len, "\"%s\" is not available "
-			    "yet in this version of placed", st->verb.name);
-			goto out;
+			if ((vf = verb_find(st->verb.name)) == NULL) {
+				q_error(q, st->off, st->len, "\"%s\" is not "
+				    "available yet in this version of placed",
+				    st->verb.name);
+				goto out;
+			}
+			nt = vf(q, st, t);
+			break;
 		}
 		if (nt == NULL)
 			goto out;
@@ -447,13 +528,7 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 	t = NULL;
 	rc = 0;
 out:
-	for (int c = 0; c < SCHEMA_MAXCOLS; c++)
-		free(s.dc[c].s);
-	for (int k = 0; k < s.nconds; k++)
-		cexpr_free(s.conds[k]);
-	free(s.conds);
-	group_free(s.group);
-	table_free(s.rows);
+	scanner_free(&s);
 	table_free(schema);
 	table_free(t);
 	return (rc);

@@ -92,11 +92,12 @@ static struct expr *p_expr(struct parser *p);
 
 /* Errors ------------------------------------------------------------ */
 
+/* A NUL in the echoed source would end the message: shown as '?'. */
 static void
 put(char *err, size_t errsz, size_t *pos, const char *s, size_t n)
 {
 	for (size_t i = 0; i < n && *pos + 1 < errsz; i++)
-		err[(*pos)++] = s[i];
+		err[(*pos)++] = s[i] != '\0' ? s[i] : '?';
 	err[*pos] = '\0';
 }
 

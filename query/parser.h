@@ -28,7 +28,7 @@ int pql_parse(const char *text, size_t len, struct query *q, char *err,
  *
  * Columns count bytes from 1.  The carets start under off and run span
  * bytes (at least one, clipped to the end of that line); there is no
- * newline after them.
+ * newline after them.  A NUL byte in the source line is shown as '?'.
  */
 void pql_error(char *err, size_t errsz, const char *text, size_t len,
     size_t off, size_t span, const char *fmt, ...)

@@ -1,0 +1,22 @@
+/* verb.c — the question verbs by name. */
+#include "config.h"
+
+#include <string.h>
+
+#include "verb.h"
+
+static const struct {
+	const char	*name;
+	verb_fn		fn;
+} verbs[] = {
+	{ NULL, NULL }
+};
+
+verb_fn
+verb_find(const char *name)
+{
+	for (size_t i = 0; verbs[i].name; i++)
+		if (strcmp(verbs[i].name, name) == 0)
+			return (verbs[i].fn);
+	return (NULL);
+}
