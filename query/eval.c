@@ -62,6 +62,20 @@ cexpr_type(const struct cexpr *c)
 }
 
 void
+cexpr_cols(const struct cexpr *c, uint64_t *mask)
+{
+	if (c == NULL)
+		return;
+	if (c->op == C_COL && c->col < 64)
+		*mask |= (uint64_t)1 << c->col;
+	cexpr_cols(c->a, mask);
+	cexpr_cols(c->b, mask);
+	cexpr_cols(c->c, mask);
+	for (int i = 0; i < c->nlist; i++)
+		cexpr_cols(c->list[i], mask);
+}
+
+void
 cexpr_free(struct cexpr *c)
 {
 	if (c == NULL)

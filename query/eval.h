@@ -38,6 +38,8 @@ int cexpr_compile(struct qctx *q, const struct expr *e,
 void cexpr_eval(const struct cexpr *c, const struct value *row,
     struct value *out);
 enum vtype cexpr_type(const struct cexpr *c);
+/* Add the columns c reads to *mask (bit n for column n). */
+void cexpr_cols(const struct cexpr *c, uint64_t *mask);
 void cexpr_free(struct cexpr *c);
 /* Formats an error at a span of the query text; returns -1. */
 int q_error(struct qctx *q, size_t off, size_t len, const char *fmt, ...)

@@ -32,6 +32,7 @@ struct scanner {
 	struct group	*group;		/* aggregate while scanning, or */
 	struct table	*rows;		/* keep the rows that pass */
 	int64_t		limit;		/* stop after this many rows (-1 all) */
+	uint64_t	used;		/* columns the query reads */
 	struct dictcache dc[SCHEMA_MAXCOLS];
 	int		rc;
 };
@@ -108,6 +109,10 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 		for (int c = 0; c < kd->nfields; c++) {
 			struct value *x = &row[c];
 
+			if (!(s->used & ((uint64_t)1 << c))) {
+				x->t = V_NULL;
+				continue;
+			}
 			switch (kd->fields[c].type) {
 			case FT_MONEY:
 			case FT_NUM:
@@ -367,6 +372,7 @@ scanner_init(struct scanner *s, struct qctx *q, kind_t kind,
 	s->kind = kind;
 	s->schema = schema;
 	s->limit = -1;
+	s->used = ~(uint64_t)0;
 	for (int c = 0; c < schema_kind(kind)->nfields; c++)
 		s->dc[c].field = schema_kind(kind)->fields[c].name;
 	s->conds = calloc((size_t)nstages + 1, sizeof(*s->conds));
@@ -459,6 +465,11 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 		if (group_new(q, &qy->stages[i], schema, &s.group) != 0)
 			goto out;
 		i++;
+		/* Only what the filters and the group read is decoded. */
+		s.used = 0;
+		group_cols(s.group, &s.used);
+		for (int k = 0; k < s.nconds; k++)
+			cexpr_cols(s.conds[k], &s.used);
 	} else {
 		if (scanner_rows(&s) != 0)
 			goto out;

@@ -190,6 +190,15 @@ out:
 	return (0);
 }
 
+void
+group_cols(const struct group *g, uint64_t *mask)
+{
+	for (int i = 0; i < g->nkeys; i++)
+		cexpr_cols(g->keys[i], mask);
+	for (int i = 0; i < g->naggs; i++)
+		cexpr_cols(g->aggs[i].arg, mask);
+}
+
 static uint64_t
 hash_value(uint64_t h, const struct value *v)
 {

@@ -17,6 +17,8 @@ struct group;
 int group_new(struct qctx *q, const struct stage *s, const struct table *in,
     struct group **g);
 int group_add(struct group *g, const struct value *row);
+/* Add the input columns g reads to *mask. */
+void group_cols(const struct group *g, uint64_t *mask);
 /* The result, one row per group in first-seen order; frees g. */
 struct table *group_finish(struct group *g);
 void group_free(struct group *g);
