@@ -183,17 +183,51 @@ batch_i32(batch_t *b, int col, int32_t v)
 	b->set |= 1u << col;
 }
 
+/* Min and max of a column's non-null values, for its zone map. */
+static int
+zone(const batch_t *b, int c, int64_t *min, int64_t *max)
+{
+	*min = INT64_MAX;
+	*max = INT64_MIN;
+	if (b->type[c] == FT_MONEY || b->type[c] == FT_NUM) {
+		const int64_t *v = b->col[c];
+
+		for (uint32_t i = 0; i < b->n; i++)
+			if (v[i] != MONEY_NULL) {
+				*min = v[i] < *min ? v[i] : *min;
+				*max = v[i] > *max ? v[i] : *max;
+			}
+		return (1);
+	}
+	if (b->type[c] == FT_DATE) {
+		const int32_t *v = b->col[c];
+
+		for (uint32_t i = 0; i < b->n; i++)
+			if (v[i] != DATE_NULL) {
+				*min = v[i] < *min ? v[i] : *min;
+				*max = v[i] > *max ? v[i] : *max;
+			}
+		return (1);
+	}
+	return (0);
+}
+
 /* Write the current segment of every column and commit it. */
 static int
 flush(batch_t *b)
 {
+	int64_t min, max;
 	int rc = 0;
 
 	if (b->n == 0)
 		return (0);
-	for (int c = 0; c < b->ncols && rc == 0; c++)
+	for (int c = 0; c < b->ncols && rc == 0; c++) {
 		rc = store_seg_put(b->st, b->txn, b->kind, b->info.id, c,
 		    b->info.nsegs, b->col[c], b->width[c] * b->n);
+		if (rc == 0 && zone(b, c, &min, &max))
+			rc = store_zone_put(b->st, b->txn, b->kind,
+			    b->info.id, c, b->info.nsegs, min, max);
+	}
 	if (rc == 0) {
 		rc = store_txn_commit(b->txn);
 		b->txn = NULL;

@@ -36,5 +36,6 @@ int cmd_retire(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
 int cmd_query(int argc, char **argv);
+int cmd_explain(int argc, char **argv);
 
 #endif

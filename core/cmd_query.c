@@ -43,8 +43,9 @@ read_query_file(const char *path)
 	return (buf);
 }
 
-int
-cmd_query(int argc, char **argv)
+/* placed query and placed explain take the same arguments. */
+static int
+query_main(int argc, char **argv, int explain)
 {
 	static const struct option lo[] = {
 		{ "db",		required_argument, NULL, 'd' },
@@ -73,32 +74,32 @@ cmd_query(int argc, char **argv)
 		case 'f': file = optarg; break;
 		case 'F':
 			if (out_format_parse(optarg, &fmt) != 0)
-				return (cli_usage("query", "format is table, "
+				return (cli_usage(argv[0], "format is table, "
 				    "csv, json or ndjson, not \"%s\"", optarg));
 			break;
 		case 'p':
 			if ((eq = strchr(optarg, '=')) == NULL || eq == optarg)
-				return (cli_usage("query", "--param wants "
+				return (cli_usage(argv[0], "--param wants "
 				    "name=value, not \"%s\"", optarg));
 			if (np == MAXPARAMS)
-				return (cli_usage("query", "too many --param"));
+				return (cli_usage(argv[0], "too many --param"));
 			*eq = '\0';
 			params[np].name = optarg[0] == '$' ? optarg + 1 :
 			    optarg;
 			params[np++].value = eq + 1;
 			break;
 		case 'h':
-			cli_help(stdout, "query");
+			cli_help(stdout, argv[0]);
 			return (0);
 		default:
-			return (cli_usage("query", "bad option"));
+			return (cli_usage(argv[0], "bad option"));
 		}
 	}
 	if (file && optind != argc)
-		return (cli_usage("query", "give the query as text or with "
+		return (cli_usage(argv[0], "give the query as text or with "
 		    "-f, not both"));
 	if (!file && optind + 1 != argc)
-		return (cli_usage("query", "want one query (quote it)"));
+		return (cli_usage(argv[0], "want one query (quote it)"));
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
 	if (file) {
@@ -113,6 +114,15 @@ cmd_query(int argc, char **argv)
 		return (1);
 	}
 	clock_gettime(CLOCK_MONOTONIC, &t0);
+	if (explain) {
+		rc = pql_explain(st, text, strlen(text), params, np, stdout,
+		    err, sizeof(err));
+		if (rc)
+			fprintf(stderr, "placed: explain: %s\n", err);
+		store_close(st);
+		free(text);
+		return (rc ? 1 : 0);
+	}
 	rc = pql_run(st, text, strlen(text), params, np, &t, &dv, err,
 	    sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
@@ -132,4 +142,16 @@ cmd_query(int argc, char **argv)
 	store_close(st);
 	free(text);
 	return (rc ? 1 : 0);
+}
+
+int
+cmd_query(int argc, char **argv)
+{
+	return (query_main(argc, argv, 0));
+}
+
+int
+cmd_explain(int argc, char **argv)
+{
+	return (query_main(argc, argv, 1));
 }

@@ -41,6 +41,11 @@ static const struct {
 	  "                   'PQL' | -f FILE",
 	  "Ask a question in PQL; see placed(1).  Table on a terminal, CSV "
 	  "otherwise." },
+	{ "explain", cmd_explain,
+	  "explain [--db DIR] [--param NAME=VALUE]... 'PQL' | -f FILE",
+	  "Show a query's plan: the filters and group run inside the scan, "
+	  "the\nsegments its zone maps skip, the columns it decodes, the "
+	  "stages after." },
 	{ "demo", cmd_demo, "demo [--db DIR] [--people N] [--seed S]",
 	  "Generate and load Chigley, the handbook's falls example place." },
 };

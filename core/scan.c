@@ -25,8 +25,32 @@ aligned(const void *p, size_t len, void **scratch)
 	return (*scratch);
 }
 
+/* 1 when the zone maps show the segment cannot hold a matching row. */
+static int
+prunable(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
+    uint32_t segno, const struct scan_prune *p)
+{
+	int64_t min, max;
+
+	for (int i = 0; p && i < p->n; i++) {
+		if (store_zone_get(st, txn, kind, batch, p->col[i], segno,
+		    &min, &max) != 0)
+			continue;	/* no zone map: read it */
+		if (max < p->lo[i] || min > p->hi[i])
+			return (1);
+	}
+	return (0);
+}
+
 int
 scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg)
+{
+	return (scan_kind_pruned(st, txn, kind, NULL, cb, arg));
+}
+
+int
+scan_kind_pruned(store_t *st, MDB_txn *txn, kind_t kind,
+    struct scan_prune *p, scan_cb cb, void *arg)
 {
 	struct batch_info *list;
 	void *scratch[SCHEMA_MAXCOLS] = { NULL };
@@ -40,6 +64,13 @@ scan_kind(store_t *st, MDB_txn *txn, kind_t kind, scan_cb cb, void *arg)
 			continue;
 		for (uint32_t s = 0; s < list[i].nsegs && rc == 0; s++) {
 			struct scan_seg seg = { &list[i], s, 0, { 0 } };
+
+			if (p)
+				p->segments++;
+			if (p && prunable(st, txn, kind, list[i].id, s, p)) {
+				p->skipped++;
+				continue;
+			}
 
 			for (int c = 0; c < ncols && rc == 0; c++) {
 				size_t len, w = schema_width(

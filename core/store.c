@@ -15,7 +15,7 @@
 
 struct store {
 	MDB_env		*env;
-	MDB_dbi		meta, dict, dictrev, seg, batch, audit, geo;
+	MDB_dbi		meta, dict, dictrev, seg, zone, batch, audit, geo;
 	char		*dir;
 };
 
@@ -56,6 +56,7 @@ open_dbs(store_t *st, int rdonly)
 		{ "dict",    offsetof(struct store, dict) },
 		{ "dictrev", offsetof(struct store, dictrev) },
 		{ "seg",     offsetof(struct store, seg) },
+		{ "zone",    offsetof(struct store, zone) },
 		{ "batch",   offsetof(struct store, batch) },
 		{ "audit",   offsetof(struct store, audit) },
 		{ "geo",     offsetof(struct store, geo) },
@@ -404,7 +405,40 @@ store_seg_get(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
 }
 
 int
-store_seg_drop(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch)
+store_zone_put(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
+    int col, uint32_t segno, int64_t min, int64_t max)
+{
+	uint8_t key[10];
+	int64_t mm[2] = { min, max };
+	MDB_val k = { sizeof(key), key }, v = { sizeof(mm), mm };
+
+	seg_key(key, kind, batch, col, segno);
+	return (mdb_rc(mdb_put(txn, st->zone, &k, &v, 0)));
+}
+
+int
+store_zone_get(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
+    int col, uint32_t segno, int64_t *min, int64_t *max)
+{
+	uint8_t key[10];
+	int64_t mm[2];
+	MDB_val k = { sizeof(key), key }, v;
+	int rc;
+
+	seg_key(key, kind, batch, col, segno);
+	if ((rc = mdb_get(txn, st->zone, &k, &v)) != 0)
+		return (mdb_rc(rc));
+	if (v.mv_size != sizeof(mm))
+		return (-EPROTO);
+	memcpy(mm, v.mv_data, sizeof(mm));
+	*min = mm[0];
+	*max = mm[1];
+	return (0);
+}
+
+/* Every key of one batch in db, in one sweep. */
+static int
+drop_range(MDB_txn *txn, MDB_dbi dbi, kind_t kind, uint32_t batch)
 {
 	uint8_t key[10];
 	MDB_cursor *cur;
@@ -412,7 +446,7 @@ store_seg_drop(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch)
 	int rc;
 
 	seg_key(key, kind, batch, 0, 0);
-	if ((rc = mdb_cursor_open(txn, st->seg, &cur)) != 0)
+	if ((rc = mdb_cursor_open(txn, dbi, &cur)) != 0)
 		return (mdb_rc(rc));
 	rc = mdb_cursor_get(cur, &k, &v, MDB_SET_RANGE);
 	while (rc == 0 && k.mv_size == sizeof(key) &&
@@ -425,6 +459,14 @@ store_seg_drop(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch)
 	}
 	mdb_cursor_close(cur);
 	return (rc == MDB_NOTFOUND ? 0 : mdb_rc(rc));
+}
+
+int
+store_seg_drop(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch)
+{
+	int rc = drop_range(txn, st->seg, kind, batch);
+
+	return (rc ? rc : drop_range(txn, st->zone, kind, batch));
 }
 
 /* Dictionaries ------------------------------------------------------- */

@@ -7,6 +7,9 @@
  *   dictrev  FIELD \0 id(BE32) → string
  *   seg      kind(1) batch(BE32) column(1) segno(BE32) → packed values
  *   batch    id(BE32) → struct batch_rec + source name
+ *   zone     same key as seg → int64 min, max of the segment's non-null
+ *            values (money, number and date columns): scans skip
+ *            segments a filter cannot match
  *   audit    seq(BE64) → JSON line
  *   geo      reserved for the place hierarchy
  *
@@ -88,6 +91,13 @@ int store_seg_put(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
 /* -ENOENT (MDB_NOTFOUND mapped) when absent. */
 int store_seg_get(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
     int col, uint32_t segno, const void **data, size_t *len);
+
+/* Zone maps: min and max of a segment's non-null values; a segment with
+ * no values stores min > max.  -ENOENT when none was written. */
+int store_zone_put(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
+    int col, uint32_t segno, int64_t min, int64_t max);
+int store_zone_get(store_t *st, MDB_txn *txn, kind_t kind, uint32_t batch,
+    int col, uint32_t segno, int64_t *min, int64_t *max);
 
 /* Dictionary: string ↔ id per field name.  Intern needs a write txn. */
 int store_dict_intern(store_t *st, MDB_txn *txn, const char *field,

@@ -14,6 +14,7 @@
 #include "eval.h"
 #include "lexer.h"
 #include "parser.h"
+#include "scan.h"
 #include "value.h"
 
 enum cop {
@@ -73,6 +74,70 @@ cexpr_cols(const struct cexpr *c, uint64_t *mask)
 	cexpr_cols(c->c, mask);
 	for (int i = 0; i < c->nlist; i++)
 		cexpr_cols(c->list[i], mask);
+}
+
+static int
+zoned(enum vtype t)
+{
+	return (t == V_MONEY || t == V_NUM || t == V_DATE);
+}
+
+static void
+add_range(struct scan_prune *p, int col, int64_t lo, int64_t hi)
+{
+	if (p->n < SCAN_MAXRANGES) {
+		p->col[p->n] = col;
+		p->lo[p->n] = lo;
+		p->hi[p->n] = hi;
+		p->n++;
+	}
+}
+
+void
+cexpr_ranges(const struct cexpr *c, struct scan_prune *p)
+{
+	const struct cexpr *col, *k;
+	enum binop op;
+	int64_t v;
+
+	if (c == NULL)
+		return;
+	if (c->op == C_AND) {
+		cexpr_ranges(c->a, p);
+		cexpr_ranges(c->b, p);
+		return;
+	}
+	if (c->op == C_BETWEEN && c->a->op == C_COL && zoned(c->a->t) &&
+	    c->b->op == C_CONST && c->c->op == C_CONST &&
+	    c->b->v.t == c->a->t && c->c->v.t == c->a->t) {
+		add_range(p, c->a->col, c->b->v.i, c->c->v.i);
+		return;
+	}
+	if (c->op != C_CMP || c->bop > OP_GE || c->bop == OP_NE)
+		return;
+	op = c->bop;
+	if (c->a->op == C_COL && c->b->op == C_CONST) {
+		col = c->a;
+		k = c->b;
+	} else if (c->b->op == C_COL && c->a->op == C_CONST) {
+		col = c->b;
+		k = c->a;
+		/* const < col is col > const */
+		op = op == OP_LT ? OP_GT : op == OP_LE ? OP_GE :
+		    op == OP_GT ? OP_LT : op == OP_GE ? OP_LE : op;
+	} else
+		return;
+	if (!zoned(col->t) || k->v.t != col->t)
+		return;
+	v = k->v.i;
+	switch (op) {
+	case OP_EQ: add_range(p, col->col, v, v); break;
+	case OP_LT: add_range(p, col->col, INT64_MIN, v - 1); break;
+	case OP_LE: add_range(p, col->col, INT64_MIN, v); break;
+	case OP_GT: add_range(p, col->col, v + 1, INT64_MAX); break;
+	case OP_GE: add_range(p, col->col, v, INT64_MAX); break;
+	default: break;
+	}
 }
 
 void

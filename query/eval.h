@@ -41,6 +41,11 @@ enum vtype cexpr_type(const struct cexpr *c);
 /* Add the columns c reads to *mask (bit n for column n). */
 void cexpr_cols(const struct cexpr *c, uint64_t *mask);
 void cexpr_free(struct cexpr *c);
+struct scan_prune;
+/* Add to p the ranges that conjunctions in c demand of money, number and
+ * date columns (comparisons and between with constants). */
+void cexpr_ranges(const struct cexpr *c, struct scan_prune *p);
+
 /* Formats an error at a span of the query text; returns -1. */
 int q_error(struct qctx *q, size_t off, size_t len, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));

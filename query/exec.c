@@ -33,6 +33,7 @@ struct scanner {
 	struct table	*rows;		/* keep the rows that pass */
 	int64_t		limit;		/* stop after this many rows (-1 all) */
 	uint64_t	used;		/* columns the query reads */
+	struct scan_prune prune;	/* segments the filters rule out */
 	struct dictcache dc[SCHEMA_MAXCOLS];
 	int		rc;
 };
@@ -394,7 +395,8 @@ scanner_rows(struct scanner *s)
 static int
 scanner_run(struct scanner *s)
 {
-	int rc = scan_kind(s->q->st, s->q->txn, s->kind, scan_seg_cb, s);
+	int rc = scan_kind_pruned(s->q->st, s->q->txn, s->kind, &s->prune,
+	    scan_seg_cb, s);
 
 	if (rc < 0 || s->rc) {
 		snprintf(s->q->err, s->q->errsz, "reading the store: %s",
@@ -440,43 +442,63 @@ verb_money_col(const struct table *t)
 	return (c >= 0 && t->cols[c].type == V_MONEY ? c : -1);
 }
 
+/*
+ * What runs inside the scan: the leading where stages (and the ranges
+ * they demand, for the zone maps), then a group right after them, which
+ * aggregates there so no row is ever kept; else a take limits the rows.
+ * *next is the first stage left for the table.  The caller frees s and
+ * *schema whatever the outcome.
+ */
+static int
+plan(struct qctx *q, const struct query *qy, struct scanner *s,
+    struct table **schema, int *next)
+{
+	int kind, i = 0;
+
+	memset(s, 0, sizeof(*s));
+	*schema = NULL;
+	if ((kind = schema_kind_find(qy->source)) < 0)
+		return (q_error(q, qy->srcoff, qy->srclen, "unknown source "
+		    "\"%s\"", qy->source));
+	if ((*schema = scan_schema((kind_t)kind)) == NULL ||
+	    scanner_init(s, q, (kind_t)kind, *schema, qy->nstages) != 0)
+		return (-1);
+	for (; i < qy->nstages && qy->stages[i].k == ST_WHERE; i++) {
+		if (cexpr_compile(q, qy->stages[i].cond, *schema,
+		    &s->conds[s->nconds]) != 0)
+			return (-1);
+		cexpr_ranges(s->conds[s->nconds++], &s->prune);
+	}
+	if (i < qy->nstages && qy->stages[i].k == ST_GROUP) {
+		if (group_new(q, &qy->stages[i], *schema, &s->group) != 0)
+			return (-1);
+		i++;
+		/* Only what the filters and the group read is decoded. */
+		s->used = 0;
+		group_cols(s->group, &s->used);
+		for (int k = 0; k < s->nconds; k++)
+			cexpr_cols(s->conds[k], &s->used);
+	} else {
+		if (scanner_rows(s) != 0)
+			return (-1);
+		if (i < qy->nstages && qy->stages[i].k == ST_TAKE &&
+		    !qy->stages[i].take_pct)
+			s->limit = qy->stages[i].take + qy->stages[i].offset;
+	}
+	*next = i;
+	return (0);
+}
+
 static int
 run(struct qctx *q, const struct query *qy, struct table **out)
 {
 	struct scanner s;
 	struct table *schema = NULL, *t = NULL, *nt;
 	verb_fn vf;
-	int kind, i = 0, rc = -1;
+	int i = 0, rc = -1;
 
-	if ((kind = schema_kind_find(qy->source)) < 0)
-		return (q_error(q, qy->srcoff, qy->srclen, "unknown source "
-		    "\"%s\"", qy->source));
-	if ((schema = scan_schema((kind_t)kind)) == NULL)
-		return (-1);
-	if (scanner_init(&s, q, (kind_t)kind, schema, qy->nstages) != 0)
+	if (plan(q, qy, &s, &schema, &i) != 0)
 		goto out;
-	/* Leading filters run inside the scan; a group right after them
-	 * aggregates there too, so no row is ever kept. */
-	for (; i < qy->nstages && qy->stages[i].k == ST_WHERE; i++)
-		if (cexpr_compile(q, qy->stages[i].cond, schema,
-		    &s.conds[s.nconds++]) != 0)
-			goto out;
-	if (i < qy->nstages && qy->stages[i].k == ST_GROUP) {
-		if (group_new(q, &qy->stages[i], schema, &s.group) != 0)
-			goto out;
-		i++;
-		/* Only what the filters and the group read is decoded. */
-		s.used = 0;
-		group_cols(s.group, &s.used);
-		for (int k = 0; k < s.nconds; k++)
-			cexpr_cols(s.conds[k], &s.used);
-	} else {
-		if (scanner_rows(&s) != 0)
-			goto out;
-		if (i < qy->nstages && qy->stages[i].k == ST_TAKE &&
-		    !qy->stages[i].take_pct)
-			s.limit = qy->stages[i].take + qy->stages[i].offset;
-	}
 	if (scanner_run(&s) != 0)
 		goto out;
 	if (s.group) {
@@ -542,6 +564,144 @@ out:
 	scanner_free(&s);
 	table_free(schema);
 	table_free(t);
+	return (rc);
+}
+
+static int
+count_seg(void *arg, const struct scan_seg *seg)
+{
+	*(uint64_t *)arg += seg->nrows;
+	return (0);
+}
+
+static const char *
+stage_name(const struct stage *st)
+{
+	static const char *names[] = { "where", "group", "select", "derive",
+	    "sort", "take", "join", "verb" };
+
+	return (st->k == ST_VERB ? st->verb.name : names[st->k]);
+}
+
+static void
+line_col(const char *text, size_t off, int *line, int *col)
+{
+	*line = 1;
+	*col = 1;
+	for (size_t i = 0; i < off; i++) {
+		if (text[i] == '\n') {
+			(*line)++;
+			*col = 1;
+		} else
+			(*col)++;
+	}
+}
+
+/* The plan, in words: what the scan reads, filters, skips and groups. */
+static int
+explain(struct qctx *q, const struct query *qy, FILE *f)
+{
+	struct scanner s;
+	struct table *schema = NULL;
+	uint64_t rows = 0;
+	char lo[VALUE_BUFSZ], hi[VALUE_BUFSZ];
+	int i = 0, rc = -1, line, col, first = 1;
+
+	if (plan(q, qy, &s, &schema, &i) != 0)
+		goto out;
+	/* Counting through the pruned scan reads no column data. */
+	if (scan_kind_pruned(q->st, q->txn, s.kind, &s.prune, count_seg,
+	    &rows) < 0) {
+		snprintf(q->err, q->errsz, "cannot read the store");
+		goto out;
+	}
+	fprintf(f, "source  %s\n", schema_kind(s.kind)->name);
+	fprintf(f, "scan    %llu segments of live batches; %llu skipped by "
+	    "zone maps; %llu rows read\n",
+	    (unsigned long long)s.prune.segments,
+	    (unsigned long long)s.prune.skipped, (unsigned long long)rows);
+	for (int k = 0; k < s.prune.n; k++) {
+		struct value a = { schema->cols[s.prune.col[k]].type,
+		    s.prune.lo[k], NULL }, b = a;
+
+		b.i = s.prune.hi[k];
+		if (a.i == INT64_MIN)
+			snprintf(lo, sizeof(lo), "-inf");
+		else
+			value_text(&a, lo, sizeof(lo));
+		if (b.i == INT64_MAX)
+			snprintf(hi, sizeof(hi), "+inf");
+		else
+			value_text(&b, hi, sizeof(hi));
+		fprintf(f, "        zone map: %s in [%s, %s]\n",
+		    schema->cols[s.prune.col[k]].name, lo, hi);
+	}
+	for (int k = 0; k < s.nconds; k++) {
+		const struct stage *st = &qy->stages[k];
+
+		line_col(q->text, st->off, &line, &col);
+		fprintf(f, "        filter in the scan: %.*s (line %d)\n",
+		    (int)st->len, q->text + st->off, line);
+	}
+	fprintf(f, "        decodes:");
+	for (int c = 0; c < schema->ncols; c++)
+		if (c >= 64 || (s.used & ((uint64_t)1 << c)))
+			fprintf(f, "%s %s", first ? "" : ",",
+			    schema->cols[c].name), first = 0;
+	fputc('\n', f);
+	if (s.group)
+		fprintf(f, "        groups in the scan: %.*s\n",
+		    (int)qy->stages[i - 1].len, q->text + qy->stages[i - 1].off);
+	else if (s.limit >= 0)
+		fprintf(f, "        stops after %lld rows\n",
+		    (long long)s.limit);
+	else
+		fprintf(f, "        keeps every row that passes\n");
+	for (; i < qy->nstages; i++) {
+		const struct stage *st = &qy->stages[i];
+
+		line_col(q->text, st->off, &line, &col);
+		fprintf(f, "then    %-10s %.*s (line %d)\n", stage_name(st),
+		    (int)st->len, q->text + st->off, line);
+	}
+	fprintf(f, "data version %llu\n",
+	    (unsigned long long)mdb_txn_id(q->txn));
+	rc = 0;
+out:
+	scanner_free(&s);
+	table_free(schema);
+	return (rc);
+}
+
+int
+pql_explain(store_t *st, const char *text, size_t len,
+    const struct pql_param *params, int nparams, FILE *f, char *err,
+    size_t errsz)
+{
+	struct query qy;
+	struct qctx q = { 0 };
+	int rc;
+
+	if (pql_parse(text, len, &qy, err, errsz) != 0)
+		return (-1);
+	q.st = st;
+	q.text = text;
+	q.len = len;
+	q.params = params;
+	q.nparams = nparams;
+	q.err = err;
+	q.errsz = errsz;
+	if ((q.strings = table_new(0)) == NULL ||
+	    store_txn_begin(st, 1, &q.txn) != 0) {
+		snprintf(err, errsz, "cannot read the store");
+		table_free(q.strings);
+		ast_free(&qy);
+		return (-1);
+	}
+	rc = explain(&q, &qy, f);
+	store_txn_abort(q.txn);
+	table_free(q.strings);
+	ast_free(&qy);
 	return (rc);
 }
 

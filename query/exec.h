@@ -11,6 +11,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "store.h"
 #include "table.h"
@@ -23,5 +24,11 @@ struct pql_param {
 int pql_run(store_t *st, const char *text, size_t len,
     const struct pql_param *params, int nparams, struct table **out,
     uint64_t *data_version, char *err, size_t errsz);
+
+/* Print the plan of a query: what the scan filters, skips, decodes and
+ * groups, then the stages after it.  0, or -1 with err set. */
+int pql_explain(store_t *st, const char *text, size_t len,
+    const struct pql_param *params, int nparams, FILE *f, char *err,
+    size_t errsz);
 
 #endif

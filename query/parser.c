@@ -28,6 +28,7 @@ struct parser {
 	size_t		prevend;	/* end of the last real token taken */
 	int		depth;
 	int		in_agg;		/* inside an aggregate's argument */
+	int		in_keys;	/* in a group's keys */
 	int		failed;
 	char		*err;
 	size_t		errsz;
@@ -549,11 +550,16 @@ p_primary(struct parser *p)
 		expected(p, "an expression");
 		return (NULL);
 	}
-	/* "org (" is a field before a group's aggregates, "org(" a call. */
+	/*
+	 * A name and "(" make a call if the name is a function or "(" is
+	 * right after it.  Among group keys "org(n = count())" is still a
+	 * field and its aggregates, unless the name is a near miss.
+	 */
 	nx = peek(p);
-	if (nx->t == T_LP && (nx->off == p->tok.off + p->tok.len ||
-	    find_func(funcs, NELEM(funcs), p->tok.s) != NULL ||
-	    find_func(aggs, NELEM(aggs), p->tok.s) != NULL))
+	if (nx->t == T_LP && (find_func(funcs, NELEM(funcs), p->tok.s) !=
+	    NULL || find_func(aggs, NELEM(aggs), p->tok.s) != NULL ||
+	    (nx->off == p->tok.off + p->tok.len && (!p->in_keys ||
+	    pql_suggest(p->tok.s, call_names, NELEM(call_names)) != NULL))))
 		return (p_call(p));
 	if ((e = enew(p, E_FIELD, p->tok.off, p->tok.len)) == NULL)
 		return (NULL);
@@ -1010,8 +1016,10 @@ p_group(struct parser *p, struct stage *st)
 	if (p->tok.t == T_EOF || p->tok.t == T_SEP)
 		return (expected(p, "keys or \"(\" after \"group\""));
 	while (p->tok.t != T_LP) {
-		if ((e = p_expr(p)) == NULL ||
-		    push_expr(p, &st->keys, &st->nkeys, e) != 0)
+		p->in_keys = 1;
+		e = p_expr(p);
+		p->in_keys = 0;
+		if (e == NULL || push_expr(p, &st->keys, &st->nkeys, e) != 0)
 			return (-1);
 		if (p->tok.t != T_COMMA)
 			break;

@@ -341,6 +341,15 @@ Test(lexer, errors)
 	    "  ^");
 }
 
+Test(parser, no_error_buffer)
+{
+	struct query q;
+
+	cr_expect_eq(pql_parse("spend | grup", 12, &q, NULL, 0), -1);
+	cr_expect_eq(pql_parse("spend | @", 9, &q, NULL, 0), -1);
+	cr_expect_null(q.source);
+}
+
 Test(lexer, nul_byte)
 {
 	struct query q;
@@ -793,6 +802,16 @@ Test(parser, group)
 	cr_expect_str_eq(g->cols[0].e->name, "count");
 	cr_expect_eq(g->cols[0].e->nlist, 0);
 	ast_free(&q);
+
+	/* "org(" among keys is the field, then its aggregates. */
+	q = parse("spend | group org(n = count())");
+	cr_assert_eq(q.stages[0].nkeys, 1);
+	is_field(q.stages[0].keys[0], "org");
+	cr_expect_str_eq(q.stages[0].cols[0].name, "n");
+	ast_free(&q);
+	parse_bad("spend | group mnth(date)", "line 1, column 15: unknown "
+	    "function \"mnth\" — did you mean \"month\"?\n"
+	    "spend | group mnth(date)\n              ^^^^");
 
 	/* No keys: one row of totals. */
 	q = parse("spend | group (total = sum(amount))");

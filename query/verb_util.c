@@ -1,0 +1,92 @@
+/* verb_util.c — exact rounding, value naming and field lookup for verbs. */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "parser.h"
+#include "verb.h"
+#include "verb_util.h"
+
+int64_t
+verb_rdiv(__int128 n, __int128 d)
+{
+	int neg = (n < 0) != (d < 0);
+	__int128 an = n < 0 ? -n : n, ad = d < 0 ? -d : d;
+	__int128 qt = an / ad, r = an % ad;
+
+	if (2 * r > ad || (2 * r == ad && (qt & 1)))
+		qt++;
+	return ((int64_t)(neg ? -qt : qt));
+}
+
+void
+verb_names_init(struct verb_names *nm, struct table *arena)
+{
+	memset(nm, 0, sizeof(*nm));
+	strmap_init(&nm->map);
+	nm->arena = arena;
+}
+
+void
+verb_names_free(struct verb_names *nm)
+{
+	strmap_free(&nm->map);
+	free(nm->s);
+	memset(nm, 0, sizeof(*nm));
+}
+
+int64_t
+verb_names_id(struct verb_names *nm, const struct value *v)
+{
+	char buf[4096];
+	const char *s = buf, *c, **ns;
+	size_t n;
+	uint32_t id;
+
+	if (v->t == V_STR) {
+		s = v->s ? v->s : "";
+		n = strlen(s);
+	} else
+		n = value_text(v, buf, sizeof(buf));
+	if (strmap_get(&nm->map, s, n, &id))
+		return (id);
+	if (nm->n == nm->cap) {
+		size_t cap = nm->cap ? nm->cap * 2 : 64;
+
+		if ((ns = realloc(nm->s, cap * sizeof(*ns))) == NULL)
+			return (-1);
+		nm->s = ns;
+		nm->cap = cap;
+	}
+	if ((c = table_strdup(nm->arena, s, n)) == NULL ||
+	    strmap_put(&nm->map, s, n, (uint32_t)nm->n) != 0)
+		return (-1);
+	nm->s[nm->n] = c;
+	return ((int64_t)nm->n++);
+}
+
+int
+verb_field(struct qctx *q, const struct table *t, const struct expr *e,
+    const char *after)
+{
+	const char **names;
+	const char *sg;
+	int c;
+
+	if ((c = verb_col(t, e->name)) >= 0)
+		return (c);
+	if ((names = calloc((size_t)t->ncols + 1, sizeof(*names))) == NULL)
+		return (q_error(q, e->off, e->len, "out of memory"));
+	for (int i = 0; i < t->ncols; i++)
+		names[i] = t->cols[i].name;
+	sg = pql_suggest(e->name, names, t->ncols);
+	if (sg)
+		q_error(q, e->off, e->len, "unknown field \"%s\" after %s — "
+		    "did you mean \"%s\"?", e->name, after, sg);
+	else
+		q_error(q, e->off, e->len, "unknown field \"%s\" after %s",
+		    e->name, after);
+	free(names);
+	return (-1);
+}

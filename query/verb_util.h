@@ -1,0 +1,45 @@
+/*
+ * verb_util.h — small helpers the question verbs share (internal to
+ * query/).
+ */
+#ifndef PLACED_PQL_VERB_UTIL_H
+#define PLACED_PQL_VERB_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "ast.h"
+#include "eval.h"
+#include "strmap.h"
+#include "table.h"
+
+/* n / d rounded half to even; d must not be 0. */
+int64_t verb_rdiv(__int128 n, __int128 d);
+
+/*
+ * The distinct texts of some values, numbered 0, 1, ... in the order they
+ * are first seen.  The texts are copied into arena (q->strings, say), so
+ * they outlive the input table; the map itself is the caller's to free.
+ */
+struct verb_names {
+	strmap_t	map;
+	const char	**s;		/* id → text */
+	size_t		n, cap;
+	struct table	*arena;
+};
+
+void verb_names_init(struct verb_names *nm, struct table *arena);
+void verb_names_free(struct verb_names *nm);
+/* The id of v's text (added if new), or -1 when out of memory.  v must
+ * not be null. */
+int64_t verb_names_id(struct verb_names *nm, const struct value *v);
+
+/*
+ * Column number of the field e names in t; else -1 after an error at e
+ * ("unknown field "x" after across — did you mean "org"?").  after says
+ * where the field was written, e.g. "across".
+ */
+int verb_field(struct qctx *q, const struct table *t, const struct expr *e,
+    const char *after);
+
+#endif
