@@ -10,6 +10,7 @@
 #include "eval.h"
 #include "exec.h"
 #include "group.h"
+#include "join.h"
 #include "parser.h"
 #include "scan.h"
 #include "schema.h"
@@ -535,9 +536,8 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 			st_take(st, t);
 			break;
 		case ST_JOIN:
-			q_error(q, st->off, st->len, "join is not available "
-			    "yet in this version of placed");
-			goto out;
+			nt = join_rows(q, st, t, s.kind);
+			break;
 		case ST_VERB:
 			if ((vf = verb_find(st->verb.name)) == NULL) {
 				q_error(q, st->off, st->len, "\"%s\" is not "

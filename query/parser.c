@@ -1,4 +1,9 @@
-/* parser.c — PQL recursive descent: the first error only, at its span. */
+/*
+ * parser.c — PQL recursive descent: the first error only, at its span.
+ *
+ * XXX: past the 800-line mark; expressions and the verbs' stages should
+ * move to files of their own behind a private header.
+ */
 #include "config.h"
 
 #include <ctype.h>

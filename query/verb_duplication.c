@@ -29,10 +29,6 @@ struct porg {
 	uint32_t	group, org;
 };
 
-struct sortarg {
-	int		nkeys;
-};
-
 static int
 by_group_org(const void *a, const void *b, void *arg)
 {
@@ -48,13 +44,12 @@ by_group_org(const void *a, const void *b, void *arg)
 static int
 by_orgs(const void *a, const void *b, void *arg)
 {
-	const struct sortarg *sa = arg;
 	const struct value *x = a, *y = b;
-	int r;
+	int nkeys = *(const int *)arg, r;
 
-	if (x[sa->nkeys].i != y[sa->nkeys].i)
-		return (x[sa->nkeys].i < y[sa->nkeys].i ? 1 : -1);
-	for (int k = 0; k < sa->nkeys; k++)
+	if (x[nkeys].i != y[nkeys].i)
+		return (x[nkeys].i < y[nkeys].i ? 1 : -1);
+	for (int k = 0; k < nkeys; k++)
 		if ((r = value_cmp(&x[k], &y[k])) != 0)
 			return (r);
 	return (0);
@@ -110,7 +105,6 @@ provision(struct qctx *q, const struct stage *st, const struct table *in)
 	strmap_t gmap, omap, smap;
 	size_t ng = 0, npo = 0, nso = 0, cap = 0, pcap = 0;
 	uint32_t kid[MAXBY], gid, id;
-	struct sortarg sa;
 	char *list = NULL;
 	size_t lcap = 0;
 
@@ -260,10 +254,9 @@ provision(struct qctx *q, const struct stage *st, const struct table *in)
 			    (int64_t)gs[po[i].group].spend, NULL };
 		i = j;
 	}
-	sa.nkeys = nkeys;
 	if (out->nrows)
 		qsort_r(out->cells, out->nrows, sizeof(struct value) *
-		    (size_t)out->ncols, by_orgs, &sa);
+		    (size_t)out->ncols, by_orgs, &nkeys);
 	ok = 1;
 out:
 	if (!ok) {

@@ -90,3 +90,19 @@ verb_field(struct qctx *q, const struct table *t, const struct expr *e,
 	free(names);
 	return (-1);
 }
+
+int64_t
+verb_names_find(const struct verb_names *nm, const struct value *v)
+{
+	char buf[4096];
+	const char *s = buf;
+	size_t n;
+	uint32_t id;
+
+	if (v->t == V_STR) {
+		s = v->s ? v->s : "";
+		n = strlen(s);
+	} else
+		n = value_text(v, buf, sizeof(buf));
+	return (strmap_get(&nm->map, s, n, &id) ? (int64_t)id : -1);
+}

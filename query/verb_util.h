@@ -42,4 +42,7 @@ int64_t verb_names_id(struct verb_names *nm, const struct value *v);
 int verb_field(struct qctx *q, const struct table *t, const struct expr *e,
     const char *after);
 
+/* The id of v's text, or -1 when it has none (nothing is added). */
+int64_t verb_names_find(const struct verb_names *nm, const struct value *v);
+
 #endif

@@ -1,0 +1,251 @@
+/*
+ * verb_gaps.c — gaps by place[.level], F: every place × every value of F,
+ * the need the piped outcome rows show there, the services that cover it
+ * and the activity seen, so that a cell with need and no provision shows
+ * as a gap instead of being absent.
+ */
+#include "config.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "value.h"
+#include "verb.h"
+#include "verb_util.h"
+
+struct cell {
+	__int128	need;
+	int64_t		nneed, services, contacts;
+};
+
+struct gaps {
+	struct verb_names places, fs;
+	struct value	*fval;		/* F id → its value */
+	size_t		nfval;
+	enum vtype	ftype;
+};
+
+/* The ids of a row's place and F, adding them when add; 0 when the row
+ * has both and they are known. */
+static int
+cell_ids(struct gaps *g, const struct value *row, int cp, int cf, int add,
+    int64_t *p, int64_t *f)
+{
+	if (row[cp].t == V_NULL || row[cf].t == V_NULL)
+		return (1);
+	if (!add) {
+		*p = verb_names_find(&g->places, &row[cp]);
+		*f = verb_names_find(&g->fs, &row[cf]);
+		return (*p < 0 || *f < 0);
+	}
+	if ((*p = verb_names_id(&g->places, &row[cp])) < 0 ||
+	    (*f = verb_names_id(&g->fs, &row[cf])) < 0)
+		return (-1);
+	if ((size_t)*f == g->nfval) {
+		struct value *n = realloc(g->fval, (g->nfval + 1) *
+		    sizeof(*n));
+
+		if (n == NULL)
+			return (-1);
+		g->fval = n;
+		n[g->nfval] = row[cf];
+		if (row[cf].t == V_STR)
+			n[g->nfval].s = g->fs.s[*f];
+		g->nfval++;
+	}
+	return (0);
+}
+
+static int
+by_text(const void *a, const void *b, void *arg)
+{
+	const char *const *s = arg;
+
+	return (strcmp(s[*(const uint32_t *)a], s[*(const uint32_t *)b]));
+}
+
+static int
+by_value(const void *a, const void *b, void *arg)
+{
+	const struct value *v = arg;
+
+	return (value_cmp(&v[*(const uint32_t *)a], &v[*(const uint32_t *)b]));
+}
+
+static struct table *
+scan(struct qctx *q, const struct stage *st, kind_t kind)
+{
+	struct table *t = verb_scan(q, kind);
+
+	if (t == NULL && q->err[0] == '\0')
+		q_error(q, st->off, st->len, "out of memory");
+	return (t);
+}
+
+/* The piped rows' place, F and value columns, or -1 after an error. */
+static int
+piped_cols(struct qctx *q, const struct stage *st, const struct table *in,
+    int *cp, int *cf, int *cv)
+{
+	const struct expr *e = st->verb.by[0];
+
+	if ((*cp = verb_col(in, "place")) < 0)
+		return (q_error(q, st->off, st->len, "gaps needs a place "
+		    "column in the piped rows: it reads outcome"));
+	if ((*cf = verb_col(in, e->name)) < 0)
+		return (q_error(q, e->off, e->len, "gaps needs a %s column in "
+		    "the piped rows: add one, e.g. derive %s = \"...\"",
+		    e->name, e->name));
+	if ((*cv = verb_col(in, "value")) < 0)
+		return (q_error(q, st->off, st->len, "gaps needs a value "
+		    "column in the piped rows (the need): it reads outcome"));
+	if (in->cols[*cv].type != V_NUM && in->cols[*cv].type != V_INT)
+		return (q_error(q, st->off, st->len, "gaps needs value to be "
+		    "a number, not %s", vtype_name(in->cols[*cv].type)));
+	return (0);
+}
+
+static const char *
+status(const struct cell *c)
+{
+	if (c->nneed == 0)
+		return ("missing");
+	if (c->need <= 0)
+		return ("no_need");
+	return (c->services ? "covered" : "gap");
+}
+
+struct table *
+verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
+{
+	const struct expr *e = st->verb.by[0];
+	struct table *svc = NULL, *act = NULL, *out = NULL;
+	struct cell *cells = NULL;
+	uint32_t *po = NULL, *fo = NULL;
+	int cp, cf, cv, sp, sf, ap, af, ok = 0;
+	int64_t p, f;
+	size_t np, nf;
+	struct gaps g = { 0 };
+
+	if (st->verb.level) {
+		q_error(q, st->off, st->len, "gaps by place.%s needs the place "
+		    "hierarchy, which no geography load has provided yet",
+		    st->verb.level);
+		return (NULL);
+	}
+	if (piped_cols(q, st, in, &cp, &cf, &cv) != 0)
+		return (NULL);
+	if ((svc = scan(q, st, KIND_SERVICE)) == NULL)
+		return (NULL);
+	sp = verb_col(svc, "place");
+	if ((sf = verb_col(svc, e->name)) < 0) {
+		q_error(q, e->off, e->len, "gaps by place, %s counts services "
+		    "by %s, and services have no %s field", e->name, e->name,
+		    e->name);
+		table_free(svc);
+		return (NULL);
+	}
+	if ((act = scan(q, st, KIND_ACTIVITY)) == NULL) {
+		table_free(svc);
+		return (NULL);
+	}
+	ap = verb_col(act, "place");
+	af = verb_col(act, e->name);
+	if ((out = table_new(6)) == NULL)
+		goto out;
+	verb_names_init(&g.places, out);
+	verb_names_init(&g.fs, out);
+	/* The grid: places from all three, values of F from the piped rows
+	 * and the services. */
+	for (size_t r = 0; r < in->nrows; r++)
+		if (cell_ids(&g, table_row(in, r), cp, cf, 1, &p, &f) < 0)
+			goto out;
+	for (size_t r = 0; r < svc->nrows; r++)
+		if (cell_ids(&g, table_row(svc, r), sp, sf, 1, &p, &f) < 0)
+			goto out;
+	for (size_t r = 0; r < act->nrows; r++) {
+		const struct value *row = table_row(act, r);
+
+		if (row[ap].t != V_NULL &&
+		    verb_names_id(&g.places, &row[ap]) < 0)
+			goto out;
+	}
+	np = g.places.n;
+	nf = g.fs.n;
+	if ((cells = calloc(np * nf + 1, sizeof(*cells))) == NULL ||
+	    (po = calloc(np + 1, sizeof(*po))) == NULL ||
+	    (fo = calloc(nf + 1, sizeof(*fo))) == NULL)
+		goto out;
+	for (size_t r = 0; r < in->nrows; r++) {
+		const struct value *row = table_row(in, r);
+
+		if (cell_ids(&g, row, cp, cf, 0, &p, &f) != 0 ||
+		    row[cv].t == V_NULL)
+			continue;
+		cells[p * (int64_t)nf + f].need += in->cols[cv].type ==
+		    V_INT ? (__int128)row[cv].i * NUM_SCALE : row[cv].i;
+		cells[p * (int64_t)nf + f].nneed++;
+	}
+	for (size_t r = 0; r < svc->nrows; r++)
+		if (cell_ids(&g, table_row(svc, r), sp, sf, 0, &p, &f) == 0)
+			cells[p * (int64_t)nf + f].services++;
+	for (size_t r = 0; af >= 0 && r < act->nrows; r++)
+		if (cell_ids(&g, table_row(act, r), ap, af, 0, &p, &f) == 0)
+			cells[p * (int64_t)nf + f].contacts++;
+	/* F keeps its type when the piped rows and services agree on it. */
+	g.ftype = in->cols[cf].type == svc->cols[sf].type ?
+	    in->cols[cf].type : V_STR;
+	table_set_col(out, 0, "place", V_STR);
+	table_set_col(out, 1, e->name, g.ftype);
+	table_set_col(out, 2, "need", V_NUM);
+	table_set_col(out, 3, "services", V_INT);
+	table_set_col(out, 4, "contacts", V_INT);
+	table_set_col(out, 5, "status", V_STR);
+	for (size_t i = 0; i < np; i++)
+		po[i] = (uint32_t)i;
+	for (size_t i = 0; i < nf; i++)
+		fo[i] = (uint32_t)i;
+	if (np)
+		qsort_r(po, np, sizeof(*po), by_text, g.places.s);
+	if (nf && g.ftype != V_STR)
+		qsort_r(fo, nf, sizeof(*fo), by_value, g.fval);
+	else if (nf)
+		qsort_r(fo, nf, sizeof(*fo), by_text, g.fs.s);
+	for (size_t i = 0; i < np; i++)
+		for (size_t j = 0; j < nf; j++) {
+			const struct cell *c = &cells[po[i] * nf + fo[j]];
+			struct value *o = table_add_row(out);
+
+			if (o == NULL)
+				goto out;
+			o[0] = (struct value){ V_STR, 0, g.places.s[po[i]] };
+			if (g.ftype == V_STR)
+				o[1] = (struct value){ V_STR, 0,
+				    g.fs.s[fo[j]] };
+			else
+				o[1] = g.fval[fo[j]];
+			if (c->nneed)
+				o[2] = (struct value){ V_NUM,
+				    (int64_t)c->need, NULL };
+			o[3] = (struct value){ V_INT, c->services, NULL };
+			if (af >= 0)
+				o[4] = (struct value){ V_INT, c->contacts,
+				    NULL };
+			o[5] = (struct value){ V_STR, 0, status(c) };
+		}
+	ok = 1;
+out:
+	verb_names_free(&g.places);
+	verb_names_free(&g.fs);
+	free(g.fval);
+	free(cells);
+	free(po);
+	free(fo);
+	table_free(svc);
+	table_free(act);
+	if (!ok) {
+		table_free(out);
+		out = NULL;
+	}
+	return (out);
+}
