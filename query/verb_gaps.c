@@ -25,21 +25,29 @@ struct gaps {
 	enum vtype	ftype;
 };
 
-/* The ids of a row's place and F, adding them when add; 0 when the row
- * has both and they are known. */
+/*
+ * The ids of a row's place and F: 0 when it has both and they are in the
+ * grid.  With add, each non-null one joins the grid (a place seen with no
+ * F is still a place of the grid); -1 when out of memory.
+ */
 static int
 cell_ids(struct gaps *g, const struct value *row, int cp, int cf, int add,
     int64_t *p, int64_t *f)
 {
-	if (row[cp].t == V_NULL || row[cf].t == V_NULL)
-		return (1);
+	*p = *f = -1;
 	if (!add) {
-		*p = verb_names_find(&g->places, &row[cp]);
-		*f = verb_names_find(&g->fs, &row[cf]);
+		if (row[cp].t != V_NULL)
+			*p = verb_names_find(&g->places, &row[cp]);
+		if (row[cf].t != V_NULL)
+			*f = verb_names_find(&g->fs, &row[cf]);
 		return (*p < 0 || *f < 0);
 	}
-	if ((*p = verb_names_id(&g->places, &row[cp])) < 0 ||
-	    (*f = verb_names_id(&g->fs, &row[cf])) < 0)
+	if (row[cp].t != V_NULL &&
+	    (*p = verb_names_id(&g->places, &row[cp])) < 0)
+		return (-1);
+	if (row[cf].t == V_NULL)
+		return (1);
+	if ((*f = verb_names_id(&g->fs, &row[cf])) < 0)
 		return (-1);
 	if ((size_t)*f == g->nfval) {
 		struct value *n = realloc(g->fval, (g->nfval + 1) *
@@ -53,7 +61,7 @@ cell_ids(struct gaps *g, const struct value *row, int cp, int cf, int add,
 			n[g->nfval].s = g->fs.s[*f];
 		g->nfval++;
 	}
-	return (0);
+	return (*p < 0);
 }
 
 static int
@@ -122,7 +130,7 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	struct table *svc = NULL, *act = NULL, *out = NULL;
 	struct cell *cells = NULL;
 	uint32_t *po = NULL, *fo = NULL;
-	int cp, cf, cv, sp, sf, ap, af, ok = 0;
+	int cp = -1, cf = -1, cv = -1, sp, sf, ap, af, ok = 0;
 	int64_t p, f;
 	size_t np, nf;
 	struct gaps g = { 0 };

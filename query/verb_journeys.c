@@ -74,6 +74,7 @@ by_transitions(const void *a, const void *b, void *arg)
 	return (strcmp(sn->s[x->to], sn->s[y->to]));
 }
 
+/* Column name of in, of type type unless that is V_NULL. */
 static int
 need(struct qctx *q, const struct stage *st, const struct table *in,
     const char *name, enum vtype type)

@@ -39,7 +39,7 @@ verb_quality(struct qctx *q, const struct stage *st, const struct table *in)
 	verb_names_init(&srcs, scratch);
 	if (csrc < 0) {
 		q_error(q, st->off, st->len, "quality needs the source column: "
-		    "put quality before any select or group");
+		    "keep it in any select before quality");
 		goto out;
 	}
 	if (scratch == NULL ||

@@ -18,33 +18,30 @@ struct item {
 	size_t		n;
 };
 
-struct order {
-	int		cf;		/* F's column, or -1 */
-};
-
+/* arg: F's column, or -1. */
 static int
 by_group_period(const void *a, const void *b, void *arg)
 {
 	const struct item *x = a, *y = b;
-	const struct order *o = arg;
-	int r;
+	int cf = *(const int *)arg, r;
 
-	if (o->cf >= 0 && (r = value_cmp(&x->row[o->cf], &y->row[o->cf])))
+	if (cf >= 0 && (r = value_cmp(&x->row[cf], &y->row[cf])))
 		return (r);
 	if (x->period != y->period)
 		return (x->period < y->period ? -1 : 1);
 	return ((x->n > y->n) - (x->n < y->n));
 }
 
+/* The V_MONTH, V_QUARTER or V_FY value of a day. */
 static int64_t
-period_of(const char *unit, int32_t days)
+period_of(enum vtype pt, int32_t days)
 {
 	int y, m, d, fy = date_fy(days);
 
 	date_to_ymd(days, &y, &m, &d);
-	if (strcmp(unit, "month") == 0)
+	if (pt == V_MONTH)
 		return ((int64_t)y * 12 + m - 1);
-	if (strcmp(unit, "quarter") == 0)
+	if (pt == V_QUARTER)
 		return ((int64_t)fy * 4 + (m + 8) % 12 / 3);
 	return (fy);
 }
@@ -148,11 +145,11 @@ verb_trend(struct qctx *q, const struct stage *st, const struct table *in)
 
 		if (row[cd].t == V_NULL || (cf >= 0 && row[cf].t == V_NULL))
 			continue;
-		it[n] = (struct item){ row, period_of(v->mode,
-		    (int32_t)row[cd].i), n };
+		it[n] = (struct item){ row, period_of(pt, (int32_t)row[cd].i),
+		    n };
 		n++;
 	}
-	qsort_r(it, n, sizeof(*it), by_group_period, &(struct order){ cf });
+	qsort_r(it, n, sizeof(*it), by_group_period, &cf);
 	for (size_t i = 0, j; i < n; i = j) {
 		struct prev p = { 0 };
 		int64_t per = it[i].period;
