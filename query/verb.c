@@ -9,6 +9,14 @@ static const struct {
 	const char	*name;
 	verb_fn		fn;
 } verbs[] = {
+	{ "accumulate", verb_accumulate },
+	{ "balance", verb_balance },
+	{ "duplication", verb_duplication },
+	{ "frequency", verb_frequency },
+	{ "gaps", verb_gaps },
+	{ "journeys", verb_journeys },
+	{ "quality", verb_quality },
+	{ "trend", verb_trend },
 	{ NULL, NULL }
 };
 
