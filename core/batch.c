@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 #include <sodium.h>
+#include <jansson.h>
 
 #include "batch.h"
 #include "log.h"
@@ -293,18 +294,58 @@ same_content(const struct batch_info *list, size_t n, const batch_t *b)
 	return (0);
 }
 
+int
+batch_find_live(store_t *st, kind_t kind, const uint8_t hash[32],
+    uint32_t *id)
+{
+	struct batch_info *list;
+	MDB_txn *txn;
+	size_t n;
+	int rc;
+
+	if ((rc = store_txn_begin(st, 1, &txn)) != 0)
+		return (rc);
+	rc = store_batch_list(st, txn, &list, &n);
+	store_txn_abort(txn);
+	if (rc)
+		return (rc);
+	rc = -ENOENT;
+	for (size_t i = 0; i < n && rc; i++)
+		if (list[i].state == BATCH_LIVE && list[i].kind == kind &&
+		    memcmp(list[i].hash, hash, 32) == 0) {
+			*id = list[i].id;
+			rc = 0;
+		}
+	free(list);
+	return (rc);
+}
+
+/* A JSON string even for a name that is not UTF-8 (a file name can be
+ * anything): the audit record must never be lost to it. */
+static json_t *
+jstr(const char *s)
+{
+	json_t *j = json_string(s ? s : "");
+
+	return (j ? j : json_string("(not UTF-8)"));
+}
+
 static void
 audit(batch_t *b, const char *what, uint32_t id)
 {
-	char buf[1024];
+	json_t *j = json_pack("{s:I,s:o,s:s,s:I,s:s,s:o,s:I,s:I}",
+	    "at", (json_int_t)time(NULL), "who", jstr(b->opts.who ?
+	    b->opts.who : "cli"), "what", what, "batch", (json_int_t)id,
+	    "kind", schema_kind(b->kind)->name, "source",
+	    jstr(b->info.source),
+	    "rows", (json_int_t)b->info.rows,
+	    "rejected", (json_int_t)b->info.rejected);
+	char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 
-	snprintf(buf, sizeof(buf), "{\"at\":%lld,\"who\":\"%s\",\"what\":"
-	    "\"%s\",\"batch\":%u,\"kind\":\"%s\",\"rows\":%llu,"
-	    "\"rejected\":%llu}", (long long)time(NULL),
-	    b->opts.who ? b->opts.who : "cli", what, id,
-	    schema_kind(b->kind)->name, (unsigned long long)b->info.rows,
-	    (unsigned long long)b->info.rejected);
-	(void)store_audit(b->st, b->txn, buf);
+	if (text)
+		(void)store_audit(b->st, b->txn, text);
+	free(text);
+	json_decref(j);
 }
 
 int
@@ -389,7 +430,8 @@ batch_retire(store_t *st, uint32_t id, const char *who, char *err,
 {
 	struct batch_info bi;
 	MDB_txn *txn;
-	char buf[512];
+	char *text = NULL;
+	json_t *j;
 	int rc;
 
 	if ((rc = store_txn_begin(st, 0, &txn)) != 0) {
@@ -408,19 +450,24 @@ batch_retire(store_t *st, uint32_t id, const char *who, char *err,
 	}
 	bi.state = BATCH_RETIRED;
 	bi.retired_at = (int64_t)time(NULL);
-	snprintf(buf, sizeof(buf), "{\"at\":%lld,\"who\":\"%s\",\"what\":"
-	    "\"retire\",\"batch\":%u}", (long long)bi.retired_at,
-	    who ? who : "cli", id);
+	j = json_pack("{s:I,s:o,s:s,s:I,s:o}", "at",
+	    (json_int_t)bi.retired_at, "who", jstr(who ? who : "cli"),
+	    "what", "retire", "batch", (json_int_t)id, "source",
+	    jstr(bi.source));
+	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+	json_decref(j);
 	if ((rc = store_batch_put(st, txn, &bi)) != 0 ||
-	    (rc = store_audit(st, txn, buf)) != 0) {
+	    (rc = text ? store_audit(st, txn, text) : -ENOMEM) != 0) {
 		snprintf(err, errsz, "%s", store_strerror(rc));
 		goto out;
 	}
 	rc = store_txn_commit(txn);
 	if (rc)
 		snprintf(err, errsz, "%s", store_strerror(rc));
+	free(text);
 	return (rc);
 out:
 	store_txn_abort(txn);
+	free(text);
 	return (rc);
 }

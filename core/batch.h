@@ -56,6 +56,12 @@ int batch_commit(batch_t *b, struct batch_result *res, char *err,
     size_t errsz);
 void batch_abort(batch_t *b);
 
+/* The live batch of kind whose content hash is hash: 0 and *id, or
+ * -ENOENT.  Lets a loader that knows its hash before writing skip a
+ * reload without a single write. */
+int batch_find_live(store_t *st, kind_t kind, const uint8_t hash[32],
+    uint32_t *id);
+
 /* Retire a live batch by id; err explains a refusal. */
 int batch_retire(store_t *st, uint32_t id, const char *who, char *err,
     size_t errsz);

@@ -31,7 +31,7 @@ data_opts(int argc, char **argv, struct cli_env *env, const char **format)
 	};
 	int ch;
 
-	while ((ch = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd': env->db = optarg; break;
 		case 'c': env->conf = optarg; break;

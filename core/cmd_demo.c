@@ -42,7 +42,7 @@ cmd_demo(int argc, char **argv)
 	char err[1024], a[32];
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd': env.db = optarg; break;
 		case 'c': env.conf = optarg; break;

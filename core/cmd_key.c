@@ -22,7 +22,7 @@ cmd_key(int argc, char **argv)
 	char err[1024];
 	int ch, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'k': env.key = optarg; break;
 		case 'c': env.conf = optarg; break;

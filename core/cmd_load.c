@@ -26,9 +26,9 @@ report(const char *file, const struct load_result *r)
 		    file, r->br.same_as);
 		return;
 	}
-	printf("%s: batch %u loaded: %s rows accepted, %s rejected",
+	printf("%s: batch %u loaded: %s row%s accepted, %s rejected",
 	    file, r->br.id, cli_count(r->br.rows, a),
-	    cli_count(r->br.rejected, b));
+	    r->br.rows == 1 ? "" : "s", cli_count(r->br.rejected, b));
 	if (r->blank)
 		printf(", %s blank skipped", cli_count(r->blank, c));
 	printf(" (data version %llu)\n",
@@ -72,7 +72,7 @@ cmd_load(int argc, char **argv)
 	o.show_errors = 20;
 	o.maps = maps;
 	o.ignores = ignores;
-	while ((ch = getopt_long(argc, argv, "c:q", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:qh", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd': env.db = optarg; break;
 		case 'c': env.conf = optarg; break;
@@ -119,6 +119,9 @@ cmd_load(int argc, char **argv)
 		return (cli_usage("load", "unknown kind \"%s\" (spend, "
 		    "activity, outcome or service)", argv[optind]));
 	o.kind = (kind_t)kind;
+	if (o.org && schema_field_find(o.kind, "org", 3) < 0)
+		return (cli_usage("load", "%s records have no org field for "
+		    "--org to fill", argv[optind]));
 	for (int i = 0; i < o.nmaps; i++) {
 		const char *eq = strchr(maps[i], '=');
 

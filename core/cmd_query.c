@@ -67,7 +67,7 @@ query_main(int argc, char **argv, int explain)
 	store_t *st;
 	int ch, np = 0, rc;
 
-	while ((ch = getopt_long(argc, argv, "c:f:", lo, NULL)) != -1) {
+	while ((ch = getopt_long(argc, argv, "c:f:h", lo, NULL)) != -1) {
 		switch (ch) {
 		case 'd': env.db = optarg; break;
 		case 'c': env.conf = optarg; break;

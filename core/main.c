@@ -46,7 +46,8 @@ static const struct {
 	  "Show a query's plan: the filters and group run inside the scan, "
 	  "the\nsegments its zone maps skip, the columns it decodes, the "
 	  "stages after." },
-	{ "demo", cmd_demo, "demo [--db DIR] [--people N] [--seed S]",
+	{ "demo", cmd_demo,
+	  "demo [--db DIR] [--people N] [--seed S] [--key FILE]",
 	  "Generate and load Chigley, the handbook's falls example place." },
 };
 
@@ -62,9 +63,10 @@ usage_all(FILE *f)
 	for (size_t i = 0; i < NCMDS; i++)
 		fprintf(f, "  placed %s\n", cmds[i].usage);
 	fprintf(f, "  placed --version | --help | COMMAND --help\n\n"
-	    "Every command takes --db DIR (default $PLACED_DB, then the "
-	    "config's db,\nthen ./placed.db) and -c FILE (a config file, "
-	    "default $PLACED_CONF).\nSee placed(1).\n");
+	    "Commands that use the database take --db DIR (default "
+	    "$PLACED_DB, then the\nconfig's db, then ./placed.db); every "
+	    "command takes -c FILE (a config file,\ndefault $PLACED_CONF).  "
+	    "See placed(1).\n");
 }
 
 void

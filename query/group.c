@@ -157,7 +157,7 @@ group_new(struct qctx *q, const struct stage *s, const struct table *in,
 		case A_AVG:
 		case A_MEDIAN:
 			if (a->in != V_MONEY && a->in != V_INT &&
-			    a->in != V_NUM) {
+			    a->in != V_NUM && a->in != V_PCT) {
 				q_error(q, e->list[0]->off, e->list[0]->len,
 				    "%s() wants money or a number, not %s",
 				    e->name, vtype_name(a->in));

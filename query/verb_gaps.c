@@ -205,7 +205,9 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	    in->cols[cf].type : V_STR;
 	table_set_col(out, 0, "place", V_STR);
 	table_set_col(out, 1, e->name, g.ftype);
-	table_set_col(out, 2, "need", V_NUM);
+	/* gaps by place, need: the figure cannot share the F column's name. */
+	table_set_col(out, 2, strcmp(e->name, "need") == 0 ? "need_value" :
+	    "need", V_NUM);
 	table_set_col(out, 3, "services", V_INT);
 	table_set_col(out, 4, "contacts", V_INT);
 	table_set_col(out, 5, "status", V_STR);

@@ -52,7 +52,7 @@ same_file "$T/batches.before" "$T/batches"
 # 3. --replace with new content retires the source's live batch.
 printf 'date,amount,description\n2025-04-01,1.50,a1 corrected\n' >"$T/a.csv"
 if expect_exit 0 "$PLACED" load spend --replace a.csv; then
-	contains "$T/out" "a.csv: batch 3 loaded: 1 rows accepted, 0 rejected"
+	contains "$T/out" "a.csv: batch 3 loaded: 1 row accepted, 0 rejected"
 	contains "$T/out" "a.csv: batch 1 retired (replaced)"
 fi
 batches
@@ -115,7 +115,7 @@ lacks "$T/batches" "export-20"
 # stdin is named "stdin" unless --source says otherwise
 printf 'date,amount\n2025-07-01,9.00\n' |
     expect_exit 0 "$PLACED" load spend -
-contains "$T/out" "stdin: batch 7 loaded: 1 rows accepted"
+contains "$T/out" "stdin: batch 7 loaded: 1 row accepted"
 printf 'date,amount\n2025-07-02,9.00\n' |
     expect_exit 0 "$PLACED" load spend --source piped -
 batches

@@ -158,6 +158,55 @@ big=$(($(wc -l <"$T/spend.csv") - 1))
 [ "$small" -lt "$big" ] ||
     fail "--people 200 gave $small spend rows, not fewer than $big"
 
+# 6. A rerun writes nothing: the data version stays where it was.
+expect_exit 0 "$PLACED" batches --format json
+v1=$(sed 's/.*"data_version":\([0-9]*\).*/\1/' "$T/out")
+expect_exit 0 "$PLACED" demo
+contains "$T/out" "nothing changed"
+expect_exit 0 "$PLACED" batches --format json
+v2=$(sed 's/.*"data_version":\([0-9]*\).*/\1/' "$T/out")
+[ "$v1" = "$v2" ] || fail "a demo rerun moved the data version $v1 -> $v2"
+
+# Another size replaces the demo in the same database; it never adds to it.
+expect_exit 0 "$PLACED" demo --db "$T/re.db"
+expect_exit 0 "$PLACED" demo --db "$T/re.db" --people 300
+expect_exit 0 "$PLACED" batches --db "$T/re.db" --format csv
+live=$(grep -c ',live,' "$T/out")
+[ "$live" = 4 ] || fail "after a second demo size: $live live batches, not 4"
+
+# Episode ids come from the pseudonym, never the resident's number.
+expect_exit 0 "$PLACED" dump --format ndjson activity
+grep -o '"episode":"[^"]*"' "$T/out" | sort -u >"$T/episodes"
+[ -s "$T/episodes" ] || fail "the demo has no episodes"
+if grep -Evq '^"episode":"F[0-9a-f]{8}-[0-9]+"$' "$T/episodes"; then
+	fail "an episode id is not pseudonym-based: $(grep -Ev \
+	    '^"episode":"F[0-9a-f]{8}-[0-9]+"$' "$T/episodes" | head -1)"
+fi
+
+# 7. The questions find what the demo holds.
+# Ramstone has falls and no strength-and-balance class: the gap.
+expect_exit 0 "$PLACED" query --format csv 'outcome
+| where indicator == "falls_treated" and period_start in fy2025
+| derive need = "falls prevention"
+| gaps by place, need'
+contains "$T/out" "CHG-RS,falls prevention,"
+grep -q '^CHG-RS,falls prevention,.*,0,0,gap$' "$T/out" ||
+    fail "Ramstone's falls-prevention gap is not found"
+grep -q '^CHG-AG,falls prevention,.*,covered$' "$T/out" ||
+    fail "Arden Grove's classes do not cover its need"
+# The same person assessed by the council and the ICB within 30 days.
+expect_exit 0 "$PLACED" query --format csv 'activity
+| where type == "assessment"
+| duplication contact on need within 30d'
+grep -q '^falls,Community falls service,Falls assessment (council OT),' \
+    "$T/out" || fail "no council/ICB falls assessment duplication"
+# A few people carry much of the cost: the top 5% hold over a third.
+expect_exit 0 "$PLACED" query --format csv 'activity
+| accumulate by person | take 5% | group (s = sum(share))'
+top=$(tail -1 "$T/out" | cut -d. -f1)
+[ "${top:-0}" -gt 33 ] 2>/dev/null ||
+    fail "the top 5% of people hold only $top% of contact cost"
+
 # Bad values for --people and --seed are usage errors.
 expect_exit 2 "$PLACED" demo --db "$T/bad.db" --people -5
 expect_exit 2 "$PLACED" demo --db "$T/bad.db" --seed x1

@@ -104,7 +104,7 @@ fi
 } >"$T/act2.ndjson"
 expect_exit 0 "$PLACED" load activity --db "$T/ndj.db" --format ndjson \
     act2.ndjson
-contains "$T/out" "1 rows accepted, 2 rejected"
+contains "$T/out" "1 row accepted, 2 rejected"
 leaks "$T/out" "stdout of the NDJSON load"
 leaks "$T/err" "stderr of the NDJSON load"
 leaks "$T/ndj.db" "the NDJSON database directory"

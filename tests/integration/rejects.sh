@@ -126,7 +126,7 @@ same_file "$T/good-dump.csv" "$T/out"
 # --strict with a clean file commits.
 printf 'date,amount\n2025-04-01,1.00\n' >"$T/clean.csv"
 expect_exit 0 "$PLACED" load spend --strict --db "$T/strict.db" clean.csv
-contains "$T/out" "1 rows accepted, 0 rejected"
+contains "$T/out" "1 row accepted, 0 rejected"
 
 # 3. A column that is not a field: exit 1, naming it; nothing committed.
 printf 'date,amount,Colour\n2025-04-01,1.00,red\n' >"$T/colour.csv"
@@ -149,7 +149,7 @@ expect_exit 1 "$PLACED" load spend --db "$T/map.db" mapped.csv
 contains "$T/err" '"Paid Date"'
 expect_exit 0 "$PLACED" load spend --db "$T/map.db" --map "date=Paid Date" \
     --map "amount=net amount" --map "description=Colour" mapped.csv
-contains "$T/out" "1 rows accepted, 0 rejected"
+contains "$T/out" "1 row accepted, 0 rejected"
 expect_exit 0 "$PLACED" dump spend --db "$T/map.db"
 printf '%s\n2025-04-01,,,,red,,1500.00,,,,\n' "$HDR" >"$T/want"
 same_file "$T/want" "$T/out"
@@ -189,7 +189,7 @@ contains "$T/batches" ",good2.csv,spend,2,0,live"
 } >"$T/many.csv"
 expect_exit 0 "$PLACED" load spend --db "$T/many.db" many.csv \
     --rejects "$T/many-rejects.csv"
-contains "$T/out" "1 rows accepted, 30 rejected"
+contains "$T/out" "1 row accepted, 30 rejected"
 n=$(grep -c '^many.csv:[0-9]*: ' "$T/err")
 [ "$n" -eq 20 ] || fail "want 20 reject messages shown, got $n"
 contains "$T/err" "more rejected lines not shown"
