@@ -232,16 +232,18 @@ write_table(FILE *f, const struct table *t)
 		}
 	for (int c = 0; c < t->ncols; c++)
 		fprintf(f, "%s%*s", c ? "  " : "", numeric(t->cols[c].type) ?
-		    (int)w[c] : -(int)w[c], t->cols[c].name);
+		    (int)w[c] : c + 1 < t->ncols ? -(int)w[c] : 0,
+		    t->cols[c].name);
 	fputc('\n', f);
 	for (size_t r = 0; r < t->nrows; r++) {
 		for (int c = 0; c < t->ncols; c++) {
 			pretty(&table_row(t, r)[c], buf, sizeof(buf));
 			if (strlen(buf) > 60)
 				strcpy(buf + 57, "...");
+			/* No padding after the last column. */
 			fprintf(f, "%s%*s", c ? "  " : "",
-			    numeric(t->cols[c].type) ? (int)w[c] : -(int)w[c],
-			    buf);
+			    numeric(t->cols[c].type) ? (int)w[c] :
+			    c + 1 < t->ncols ? -(int)w[c] : 0, buf);
 		}
 		fputc('\n', f);
 	}
