@@ -307,7 +307,6 @@ st_take(const struct stage *st, struct table *t)
 		/* The top N%: at least one row when there are any. */
 		n = (size_t)(((__int128)t->nrows * st->take + 100 * 10000 -
 		    1) / (100 * 10000));
-		off = 0;
 	}
 	if (off >= t->nrows) {
 		t->nrows = 0;
@@ -616,10 +615,12 @@ explain(struct qctx *q, const struct query *qy, FILE *f)
 		goto out;
 	}
 	fprintf(f, "source  %s\n", schema_kind(s.kind)->name);
-	fprintf(f, "scan    %llu segments of live batches; %llu skipped by "
-	    "zone maps; %llu rows read\n",
+	fprintf(f, "scan    %llu segment%s of live batches; %llu skipped by "
+	    "zone maps; %llu row%s read\n",
 	    (unsigned long long)s.prune.segments,
-	    (unsigned long long)s.prune.skipped, (unsigned long long)rows);
+	    s.prune.segments == 1 ? "" : "s",
+	    (unsigned long long)s.prune.skipped, (unsigned long long)rows,
+	    rows == 1 ? "" : "s");
 	for (int k = 0; k < s.prune.n; k++) {
 		struct value a = { schema->cols[s.prune.col[k]].type,
 		    s.prune.lo[k], NULL }, b = a;

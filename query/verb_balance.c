@@ -21,7 +21,6 @@ verb_balance(struct qctx *q, const struct stage *st, const struct table *in)
 		    "prevention, not \"%s\"", st->verb.mode);
 	else
 		q_error(q, st->off, st->len, "balance prevention needs a "
-		    "prevention scheme, and no plugin provides one yet (see "
-		    "placed check)");
+		    "prevention scheme, and no plugin provides one yet");
 	return (NULL);
 }
