@@ -243,11 +243,10 @@ lex_money(struct lexer *lx, struct token *tok)
 	size_t p = tok->off + 2, num = p, nume, end;
 	int exp = 0, r;
 
-	/* A comma belongs to the amount only before three digits: in
-	 * "£100, q = 1" it ends the amount. */
+	/* A comma belongs to the amount only before a digit: in
+	 * "£100, q = 1" it ends the amount, in "£1,23" it is an error. */
 	while (p < lx->len && (ISDIGIT(s[p]) || s[p] == '.' ||
-	    (s[p] == ',' && p + 3 < lx->len && ISDIGIT(s[p + 1]) &&
-	    ISDIGIT(s[p + 2]) && ISDIGIT(s[p + 3]))))
+	    (s[p] == ',' && p + 1 < lx->len && ISDIGIT(s[p + 1]))))
 		p++;
 	nume = p;
 	if (p < lx->len && LOWER(s[p]) == 'k')
