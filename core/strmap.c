@@ -142,3 +142,17 @@ strmap_put(strmap_t *m, const char *s, size_t n, uint32_t v)
 	m->len++;
 	return (0);
 }
+
+int
+strmap_each(const strmap_t *m, int (*fn)(void *arg, const char *s, size_t n,
+    uint32_t v), void *arg)
+{
+	int rc;
+
+	for (size_t i = 0; i < m->cap; i++)
+		if (m->slots[i].hash != 0 && (rc = fn(arg,
+		    m->arena + m->slots[i].off, m->slots[i].len,
+		    m->slots[i].val)) != 0)
+			return (rc);
+	return (0);
+}

@@ -27,5 +27,8 @@ int strmap_get(const strmap_t *m, const char *s, size_t n, uint32_t *v);
 /* Insert or overwrite; -ENOMEM on failure. */
 int strmap_put(strmap_t *m, const char *s, size_t n, uint32_t v);
 size_t strmap_len(const strmap_t *m);
+/* Call fn for every key; stops at and returns fn's first non-zero. */
+int strmap_each(const strmap_t *m, int (*fn)(void *arg, const char *s,
+    size_t n, uint32_t v), void *arg);
 
 #endif

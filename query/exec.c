@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <pthread.h>
+#include <unistd.h>
 
 #include "eval.h"
 #include "exec.h"
@@ -34,6 +36,10 @@ struct scanner {
 	struct table	*rows;		/* keep the rows that pass */
 	int64_t		limit;		/* stop after this many rows (-1 all) */
 	uint64_t	used;		/* columns the query reads */
+	MDB_txn		*txn;		/* this scanner's snapshot */
+	struct table	*strings;	/* where its strings are kept */
+	int		worker, nworkers; /* takes segments seq % n == w */
+	uint64_t	seq;		/* segments seen, in scan order */
 	struct scan_prune prune;	/* segments the filters rule out */
 	struct dictcache dc[SCHEMA_MAXCOLS];
 	int		rc;
@@ -88,9 +94,9 @@ dict_get(struct scanner *s, int col, uint32_t id)
 		d->n = nn;
 	}
 	/* Map strings are not NUL-terminated: copy once per id. */
-	if (store_dict_str(s->q->st, s->q->txn, d->field, id, &str, &n) != 0)
+	if (store_dict_str(s->q->st, s->txn, d->field, id, &str, &n) != 0)
 		return ("");
-	d->s[id] = table_strdup(s->q->strings, str, n);
+	d->s[id] = table_strdup(s->strings, str, n);
 	return (d->s[id] ? d->s[id] : "");
 }
 
@@ -100,7 +106,13 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 	struct scanner *s = arg;
 	const struct kind_def *kd = schema_kind(s->kind);
 	struct value row[SCHEMA_MAXCOLS + 2], v;
-	const char *src = table_strdup(s->q->strings, seg->batch->source,
+	uint64_t seq = s->seq++;
+	const char *src;
+
+	if (s->nworkers > 1 && seq % (uint64_t)s->nworkers !=
+	    (uint64_t)s->worker)
+		return (0);
+	src = table_strdup(s->strings, seg->batch->source,
 	    strlen(seg->batch->source));
 
 	for (uint32_t r = 0; r < seg->nrows; r++) {
@@ -143,7 +155,8 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 		if (!keep)
 			continue;
 		if (s->group) {
-			if ((s->rc = group_add(s->group, row)) != 0)
+			if ((s->rc = group_add_at(s->group, row,
+			    seq << 32 | r)) != 0)
 				return (s->rc);
 		} else {
 			struct value *o = table_add_row(s->rows);
@@ -374,6 +387,9 @@ scanner_init(struct scanner *s, struct qctx *q, kind_t kind,
 	s->schema = schema;
 	s->limit = -1;
 	s->used = ~(uint64_t)0;
+	s->txn = q->txn;
+	s->strings = q->strings;
+	s->nworkers = 1;
 	for (int c = 0; c < schema_kind(kind)->nfields; c++)
 		s->dc[c].field = schema_kind(kind)->fields[c].name;
 	s->conds = calloc((size_t)nstages + 1, sizeof(*s->conds));
@@ -395,7 +411,7 @@ scanner_rows(struct scanner *s)
 static int
 scanner_run(struct scanner *s)
 {
-	int rc = scan_kind_pruned(s->q->st, s->q->txn, s->kind, &s->prune,
+	int rc = scan_kind_pruned(s->q->st, s->txn, s->kind, &s->prune,
 	    scan_seg_cb, s);
 
 	if (rc < 0 || s->rc) {
@@ -489,17 +505,111 @@ plan(struct qctx *q, const struct query *qy, struct scanner *s,
 	return (0);
 }
 
+/* The second half of a parallel grouped scan. */
+struct helper {
+	struct qctx	q;
+	struct scanner	s;
+	struct table	*schema;
+	char		err[1024];
+	int		rc;
+};
+
+static void *
+helper_run(void *arg)
+{
+	struct helper *h = arg;
+
+	h->rc = scanner_run(&h->s);
+	return (NULL);
+}
+
+static int
+workers(void)
+{
+	const char *e = getenv("PLACED_THREADS");
+	long n = e && *e ? strtol(e, NULL, 10) : sysconf(_SC_NPROCESSORS_ONLN);
+
+	return (n >= 2 ? 2 : 1);
+}
+
+/*
+ * A grouped scan splits its segments between two threads, each with its
+ * own read transaction on the same snapshot, its own compiled filters and
+ * its own groups, merged at the end in first-seen order, so the answer is
+ * the one a single thread gives.  Returns 0 when the scan is done (by one
+ * thread or two), -1 on error.  *strings keeps the helper's strings.
+ */
+static int
+scan_grouped(struct qctx *q, const struct query *qy, struct scanner *s,
+    struct table **strings)
+{
+	struct helper *h;
+	pthread_t tid;
+	int next, ok;
+
+	if (workers() < 2 || (h = calloc(1, sizeof(*h))) == NULL)
+		return (scanner_run(s));
+	h->q = *q;
+	h->q.err = h->err;
+	h->q.errsz = sizeof(h->err);
+	if ((h->q.strings = table_new(0)) == NULL ||
+	    store_txn_begin(q->st, 1, &h->q.txn) != 0) {
+		table_free(h->q.strings);
+		free(h);
+		return (scanner_run(s));
+	}
+	/* Both halves must read the same snapshot, or it is one thread. */
+	ok = mdb_txn_id(h->q.txn) == mdb_txn_id(q->txn) &&
+	    plan(&h->q, qy, &h->s, &h->schema, &next) == 0;
+	if (ok) {
+		s->worker = 0;
+		h->s.worker = 1;
+		s->nworkers = h->s.nworkers = 2;
+		ok = pthread_create(&tid, NULL, helper_run, h) == 0;
+		if (!ok)
+			s->nworkers = 1;
+	}
+	if (!ok) {
+		scanner_free(&h->s);
+		table_free(h->schema);
+		store_txn_abort(h->q.txn);
+		table_free(h->q.strings);
+		free(h);
+		return (scanner_run(s));
+	}
+	if (scanner_run(s) != 0)
+		ok = 0;
+	pthread_join(tid, NULL);
+	if (ok && h->rc != 0) {
+		snprintf(q->err, q->errsz, "%s", h->err);
+		ok = 0;
+	}
+	if (ok) {
+		ok = group_merge(s->group, h->s.group) == 0;
+		h->s.group = NULL;
+		if (!ok)
+			snprintf(q->err, q->errsz, "out of memory");
+	}
+	scanner_free(&h->s);
+	table_free(h->schema);
+	store_txn_abort(h->q.txn);
+	*strings = h->q.strings;
+	free(h);
+	return (ok ? 0 : -1);
+}
+
 static int
 run(struct qctx *q, const struct query *qy, struct table **out)
 {
 	struct scanner s;
-	struct table *schema = NULL, *t = NULL, *nt;
+	struct table *schema = NULL, *t = NULL, *nt, *strings2 = NULL;
 	verb_fn vf;
 	int i = 0, rc = -1;
 
 	if (plan(q, qy, &s, &schema, &i) != 0)
 		goto out;
-	if (scanner_run(&s) != 0)
+	if ((s.group ? scan_grouped(q, qy, &s, &strings2) :
+	    scanner_run(&s)) != 0)
 		goto out;
 	if (s.group) {
 		t = group_finish(s.group);
@@ -563,6 +673,7 @@ out:
 	scanner_free(&s);
 	table_free(schema);
 	table_free(t);
+	table_free(strings2);
 	return (rc);
 }
 

@@ -42,6 +42,8 @@ struct group {
 	size_t		ngroups, cap;
 	size_t		*slots;		/* hash → group + 1 */
 	size_t		nslots;
+	uint64_t	*first;		/* per group: where first seen */
+	int		ordered;	/* first[] is in use */
 };
 
 void
@@ -61,6 +63,7 @@ group_free(struct group *g)
 		free(g->accs[i].vals);
 	}
 	free(g->accs);
+	free(g->first);
 	free(g->keys);
 	free(g->aggs);
 	free(g->slots);
@@ -276,12 +279,17 @@ find_group(struct group *g, const struct value *key)
 		size_t nc = g->cap ? g->cap * 2 : 64;
 		struct acc *na = realloc(g->accs, nc * (size_t)g->naggs *
 		    sizeof(*na));
+		uint64_t *nf;
 
 		if (na == NULL)
 			return (NULL);
 		g->accs = na;
+		if ((nf = realloc(g->first, nc * sizeof(*nf))) == NULL)
+			return (NULL);
+		g->first = nf;
 		g->cap = nc;
 	}
+	g->first[g->ngroups] = UINT64_MAX;
 	if ((row = table_add_row(g->out)) == NULL)
 		return (NULL);
 	memcpy(row, key, (size_t)g->nkeys * sizeof(*key));
@@ -294,13 +302,25 @@ find_group(struct group *g, const struct value *key)
 int
 group_add(struct group *g, const struct value *row)
 {
+	return (group_add_at(g, row, UINT64_MAX));
+}
+
+int
+group_add_at(struct group *g, const struct value *row, uint64_t pos)
+{
 	struct value key[32], v;
 	struct acc *acc;
+	size_t gi;
 
 	for (int i = 0; i < g->nkeys && i < 32; i++)
 		cexpr_eval(g->keys[i], row, &key[i]);
 	if ((acc = find_group(g, key)) == NULL)
 		return (-ENOMEM);
+	gi = (size_t)(acc - g->accs) / (size_t)g->naggs;
+	if (pos < g->first[gi]) {
+		g->first[gi] = pos;
+		g->ordered = 1;
+	}
 	for (int i = 0; i < g->naggs; i++) {
 		struct agg *a = &g->aggs[i];
 		struct acc *c = &acc[i];
@@ -358,6 +378,121 @@ group_add(struct group *g, const struct value *row)
 }
 
 static int
+merge_seen(void *arg, const char *s, size_t n, uint32_t v)
+{
+	strmap_t *dst = arg;
+	uint32_t one;
+
+	if (strmap_get(dst, s, n, &one))
+		return (0);
+	return (strmap_put(dst, s, n, v));
+}
+
+static int
+merge_acc(const struct agg *a, struct acc *d, struct acc *s)
+{
+	if (s->n == 0)
+		return (0);
+	if ((a->fn == A_MIN || a->fn == A_MAX) && (d->n == 0 ||
+	    (a->fn == A_MIN ? value_cmp(&s->best, &d->best) < 0 :
+	    value_cmp(&s->best, &d->best) > 0)))
+		d->best = s->best;
+	d->n += s->n;
+	d->sum += s->sum;
+	if (s->seen) {
+		if (d->seen == NULL) {
+			d->seen = s->seen;
+			s->seen = NULL;
+		} else if (strmap_each(s->seen, merge_seen, d->seen) != 0)
+			return (-ENOMEM);
+	}
+	if (s->nvals) {
+		int64_t *nv = realloc(d->vals, (d->nvals + s->nvals) *
+		    sizeof(*nv));
+
+		if (nv == NULL)
+			return (-ENOMEM);
+		memcpy(nv + d->nvals, s->vals, s->nvals * sizeof(*nv));
+		d->vals = nv;
+		d->nvals += s->nvals;
+		d->cap = d->nvals;
+	}
+	return (0);
+}
+
+int
+group_merge(struct group *dst, struct group *src)
+{
+	int rc = 0;
+
+	for (size_t gi = 0; gi < src->ngroups && rc == 0; gi++) {
+		struct acc *d = find_group(dst, table_row(src->out, gi));
+		size_t di;
+
+		if (d == NULL) {
+			rc = -ENOMEM;
+			break;
+		}
+		di = (size_t)(d - dst->accs) / (size_t)dst->naggs;
+		if (src->first[gi] < dst->first[di])
+			dst->first[di] = src->first[gi];
+		dst->ordered |= src->ordered;
+		for (int i = 0; i < dst->naggs && rc == 0; i++)
+			rc = merge_acc(&dst->aggs[i], &d[i],
+			    &src->accs[gi * (size_t)src->naggs + i]);
+	}
+	group_free(src);
+	return (rc);
+}
+
+/* Put groups in the order they were first seen in the scan. */
+static int
+cmp_first(const void *a, const void *b, void *arg)
+{
+	const uint64_t *first = arg;
+	size_t x = *(const size_t *)a, y = *(const size_t *)b;
+
+	return ((first[x] > first[y]) - (first[x] < first[y]));
+}
+
+static int
+reorder(struct group *g)
+{
+	size_t n = g->ngroups, *idx = malloc((n + 1) * sizeof(*idx));
+	struct value *cells = malloc((n + 1) * (size_t)g->out->ncols *
+	    sizeof(*cells));
+	struct acc *accs = malloc((n + 1) * (size_t)g->naggs * sizeof(*accs));
+
+	if (idx == NULL || cells == NULL || accs == NULL) {
+		free(idx);
+		free(cells);
+		free(accs);
+		return (-ENOMEM);
+	}
+	for (size_t i = 0; i < n; i++)
+		idx[i] = i;
+	qsort_r(idx, n, sizeof(*idx), cmp_first, g->first);
+	for (size_t i = 0; i < n; i++) {
+		memcpy(cells + i * (size_t)g->out->ncols,
+		    table_row(g->out, idx[i]),
+		    sizeof(*cells) * (size_t)g->out->ncols);
+		memcpy(accs + i * (size_t)g->naggs,
+		    g->accs + idx[i] * (size_t)g->naggs,
+		    sizeof(*accs) * (size_t)g->naggs);
+	}
+	memcpy(g->out->cells, cells, sizeof(*cells) * n *
+	    (size_t)g->out->ncols);
+	free(g->accs);
+	g->accs = accs;
+	g->cap = n + 1;
+	/* first[] no longer matches; the slots are not used again. */
+	g->ordered = 0;
+	free(idx);
+	free(cells);
+	return (0);
+}
+
+static int
 cmp_i64(const void *a, const void *b)
 {
 	int64_t x = *(const int64_t *)a, y = *(const int64_t *)b;
@@ -384,7 +519,8 @@ group_finish(struct group *g)
 	struct table *t = g->out;
 	__int128 *total = calloc((size_t)g->naggs, sizeof(*total));
 
-	if (total == NULL) {
+	if (total == NULL || (g->ordered && reorder(g) != 0)) {
+		free(total);
 		group_free(g);
 		return (NULL);
 	}

@@ -34,7 +34,7 @@ def pounds(p):
     return "%s%d.%02d" % (s, p // 100, p % 100)
 
 
-def make_rows(n=3000, seed=7):
+def make_rows(n=140000, seed=7):
     r = random.Random(seed)
     rows = []
     for _ in range(n):
@@ -117,8 +117,8 @@ PAIRS = [
      "select org, sum(amount - 1000) from spend group by org order by org", "sm"),
     ("spend | group place, org (t = sum(amount)) | where t > 1000000 | sort place, org",
      "select place, org, sum(amount) t from spend group by place, org having t > 100000000 order by place, org", "ssm"),
-    ("spend | group supplier (n = count()) | where n >= 380 | sort supplier",
-     "select supplier, count(*) n from spend group by supplier having n >= 380 order by supplier", "si"),
+    ("spend | group supplier (n = count()) | where n >= 17500 | sort supplier",
+     "select supplier, count(*) n from spend group by supplier having n >= 17500 order by supplier", "si"),
     ("spend | group org (t = sum(amount)) | group (n = count(), total = sum(t))",
      "select count(*), sum(t) from (select org, sum(amount) t from spend group by org)", "im"),
     ("spend | where date in fy2023 | group service (t = sum(amount)) | sort -t, service | take 3",
