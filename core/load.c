@@ -21,6 +21,7 @@
 #include "value.h"
 
 #define CHUNK		(256u << 10)
+#define WITHHELD	"(withheld)"	/* a person in the rejects file */
 #define NDJ_MAXLINE	(16u << 20)
 
 struct span {
@@ -39,7 +40,8 @@ struct loader {
 	int		ncsv;		/* columns in the CSV header */
 	int		colfield[CSVIN_MAXFIELDS];
 	char		**hdr;		/* header names, for the rejects file */
-	int		have_person;
+	int		have_person;	/* the header has a person column */
+	int		kind_persons;	/* the kind has a person field */
 	int		org_col;
 	pseudo_key_t	key;
 	int		key_loaded;
@@ -84,6 +86,8 @@ utf8_valid(const char *s, size_t n)
 		size_t k;
 		uint32_t cp;
 
+		if (c == 0)
+			return (0);	/* a NUL would end the string later */
 		if (c < 0x80) {
 			i++;
 			continue;
@@ -160,9 +164,51 @@ reject(struct loader *L, uint64_t line, const char *why, int nf,
 	emit_csv(rf, why, strlen(why));
 	for (int i = 0; i < nf; i++) {
 		fputc(',', rf);
-		emit_csv(rf, f[i], len[i]);
+		/* A raw person identifier never reaches disk, here neither:
+		 * the file and line say where to find it. */
+		if (L->o->format == LOAD_CSV && i < L->ncsv &&
+		    L->colfield[i] >= 0 &&
+		    L->kd->fields[L->colfield[i]].type == FT_PERSON &&
+		    len[i] > 0)
+			fputs(WITHHELD, rf);
+		else
+			emit_csv(rf, f[i], len[i]);
 	}
 	fputc('\n', rf);
+}
+
+static int map_column(struct loader *L, const char *name, size_t n);
+
+/* An NDJSON record for the rejects file, its person value withheld. */
+static char *
+ndjson_withheld(struct loader *L, const struct ndjson_field *fl, int nf)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (f == NULL)
+		return (NULL);
+	fputc('{', f);
+	for (int i = 0; i < nf; i++) {
+		int fi = map_column(L, fl[i].key, fl[i].klen);
+
+		fprintf(f, "%s", i ? "," : "");
+		emit_json_str(f, fl[i].key, fl[i].klen);
+		fputc(':', f);
+		if (fi >= 0 && L->kd->fields[fi].type == FT_PERSON &&
+		    fl[i].vlen > 0)
+			fputs("\"" WITHHELD "\"", f);
+		else if (fl[i].type == NDJ_STRING)
+			emit_json_str(f, fl[i].val, fl[i].vlen);
+		else if (fl[i].type == NDJ_NULL)
+			fputs("null", f);
+		else
+			fwrite(fl[i].val, 1, fl[i].vlen, f);
+	}
+	fputc('}', f);
+	fclose(f);
+	return (buf);
 }
 
 static int
@@ -423,15 +469,23 @@ ndjson_line(struct loader *L, uint64_t line, char *s, size_t n)
 		if (i == n)
 			return (0);
 	}
-	/* The scan unescapes in place: keep the raw text for rejects. */
-	raw[0] = L->o->rejects ? strndup(s, n) : NULL;
+	/* The scan unescapes in place: keep the raw text for rejects,
+	 * unless the kind has persons: then only what parses, withheld. */
+	raw[0] = L->o->rejects && !L->kind_persons ? strndup(s, n) : NULL;
 	rawlen[0] = raw[0] ? n : 0;
 	nf = ndjson_object(s, n, fl, 64, jerr, sizeof(jerr));
 	if (nf < 0) {
 		snprintf(why, sizeof(why), "not a flat JSON object: %s", jerr);
+		if (L->o->rejects && raw[0] == NULL &&
+		    (raw[0] = strdup(WITHHELD)) != NULL)
+			rawlen[0] = strlen(raw[0]);
 		reject(L, line, why, raw[0] ? 1 : 0, raw, rawlen);
 		free(raw[0]);
 		return (0);
+	}
+	if (L->o->rejects && L->kind_persons) {
+		raw[0] = ndjson_withheld(L, fl, nf);
+		rawlen[0] = raw[0] ? strlen(raw[0]) : 0;
 	}
 	for (int i = 0; i < nf; i++) {
 		int fi = map_column(L, fl[i].key, fl[i].klen);
@@ -450,6 +504,13 @@ ndjson_line(struct loader *L, uint64_t line, char *s, size_t n)
 		    (rc = need_key(L)) != 0) {
 			free(raw[0]);
 			return (rc);
+		}
+		if (vals[fi].set) {
+			snprintf(why, sizeof(why), "field \"%s\" given twice",
+			    L->kd->fields[fi].name);
+			reject(L, line, why, raw[0] ? 1 : 0, raw, rawlen);
+			free(raw[0]);
+			return (0);
 		}
 		vals[fi].s = fl[i].val;
 		vals[fi].n = fl[i].vlen;
@@ -588,6 +649,9 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 	L.err = msg;
 	L.errsz = sizeof(msg);
 	L.org_col = schema_field_find(o->kind, "org", 3);
+	for (int c = 0; c < L.kd->nfields; c++)
+		if (L.kd->fields[c].type == FT_PERSON)
+			L.kind_persons = 1;
 
 	if (strcmp(path, "-") == 0)
 		fd = dup(STDIN_FILENO);

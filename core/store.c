@@ -7,6 +7,8 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <sodium.h>
+
 #include "store.h"
 
 /* 32 GiB: room for hundreds of millions of rows (the file grows only as
@@ -478,10 +480,23 @@ dict_key(char *buf, const char *field, const char *s, size_t n, size_t *len)
 {
 	size_t fl = strlen(field);
 
-	if (fl + 1 + n > DICT_KEYMAX)
+	if (fl + 1 + 1 + crypto_generichash_BYTES > DICT_KEYMAX)
 		return (-ENAMETOOLONG);
 	memcpy(buf, field, fl);
 	buf[fl] = '\0';
+	/*
+	 * A string too long for an LMDB key (a long description) is keyed
+	 * by 0xff and its BLAKE2b hash; no UTF-8 text starts with 0xff, so
+	 * the two forms never meet.  The reverse entry keeps it whole.
+	 */
+	if (fl + 1 + n > DICT_KEYMAX || (n > 0 && (unsigned char)s[0] == 0xff)) {
+		buf[fl + 1] = (char)0xff;
+		crypto_generichash((unsigned char *)buf + fl + 2,
+		    crypto_generichash_BYTES, (const unsigned char *)s, n,
+		    NULL, 0);
+		*len = fl + 2 + crypto_generichash_BYTES;
+		return (0);
+	}
 	memcpy(buf + fl + 1, s, n);
 	*len = fl + 1 + n;
 	return (0);

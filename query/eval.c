@@ -12,13 +12,14 @@
 #include <pcre2.h>
 
 #include "eval.h"
+#include "store.h"
 #include "lexer.h"
 #include "parser.h"
 #include "scan.h"
 #include "value.h"
 
 enum cop {
-	C_COL, C_CONST, C_CMP, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
+	C_COL, C_CONST, C_CMP, C_IDEQ, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
 	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY
 };
 
@@ -27,7 +28,8 @@ struct cexpr {
 	enum vtype	t;
 	enum binop	bop;
 	int		col;
-	struct value	v;		/* C_CONST */
+	const char	*dict;		/* C_COL: the column's dictionary */
+	struct value	v;		/* C_CONST; C_IDEQ: v.i the id */
 	struct cexpr	*a, *b, *c;
 	struct cexpr	**list;
 	int		nlist;
@@ -294,6 +296,37 @@ period_text(const char *s, int32_t *lo, int32_t *hi)
 static int compile(struct qctx *q, const struct expr *e,
     const struct table *sc, struct cexpr **out);
 
+/*
+ * field == "text" on a dictionary column compares ids, not strings: the
+ * text is looked up once in the snapshot's dictionary (absent: id 0,
+ * which no value has).  c becomes C_IDEQ with the column as a.
+ */
+static int
+ideq(struct qctx *q, struct cexpr *c)
+{
+	struct cexpr *col = c->a, *k = c->b;
+	uint32_t id = 0;
+	int rc;
+
+	if ((c->bop != OP_EQ && c->bop != OP_NE) || q->txn == NULL)
+		return (0);
+	if (col->op != C_COL) {
+		col = c->b;
+		k = c->a;
+	}
+	if (col->op != C_COL || col->dict == NULL || k->op != C_CONST ||
+	    k->v.t != V_STR || k->v.s == NULL)
+		return (0);
+	rc = store_dict_find(q->st, q->txn, col->dict, k->v.s,
+	    strlen(k->v.s), &id);
+	if (rc != 0 && rc != -ENOENT)
+		return (0);	/* the string compare still answers */
+	c->op = C_IDEQ;
+	c->v.i = rc == 0 ? id : 0;
+	c->col = col->col;
+	return (0);
+}
+
 static int
 compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
     struct cexpr **out)
@@ -307,6 +340,7 @@ compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
 			if ((*out = node(C_COL, sc->cols[c].type)) == NULL)
 				return (-1);
 			(*out)->col = c;
+			(*out)->dict = sc->cols[c].dict;
 			return (0);
 		}
 	for (int c = 0; c < sc->ncols && n < 64; c++)
@@ -436,7 +470,8 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 		if (e->op == OP_AND || e->op == OP_OR) {
 			c->op = e->op == OP_AND ? C_AND : C_OR;
 		} else if (e->op <= OP_GE) {
-			if (unify(q, e, c->a, c->b) != 0)
+			if (unify(q, e, c->a, c->b) != 0 ||
+			    ideq(q, c) != 0)
 				goto fail;
 		} else {
 			c->op = C_ARITH;
@@ -582,8 +617,8 @@ cexpr_compile(struct qctx *q, const struct expr *e, const struct table *sc,
 }
 
 /* Exact money × decimal and money ÷ n: round half to even. */
-static int64_t
-div_round(__int128 num, __int128 den)
+static __int128
+div_round128(__int128 num, __int128 den)
 {
 	int neg = (num < 0) != (den < 0);
 	__int128 an = num < 0 ? -num : num, ad = den < 0 ? -den : den;
@@ -591,14 +626,14 @@ div_round(__int128 num, __int128 den)
 
 	if (2 * r > ad || (2 * r == ad && (qt & 1)))
 		qt++;
-	return ((int64_t)(neg ? -qt : qt));
+	return (neg ? -qt : qt);
 }
 
 static void
 arith(const struct cexpr *c, const struct value *a, const struct value *b,
     struct value *o)
 {
-	__int128 x = a->i, y = b->i;
+	__int128 x = a->i, y = b->i, r;
 
 	o->t = c->t;
 	/* Bring integers to the decimal scale where the other is one. */
@@ -610,31 +645,34 @@ arith(const struct cexpr *c, const struct value *a, const struct value *b,
 			y *= NUM_SCALE;
 	}
 	switch (c->bop) {
-	case OP_ADD: o->i = (int64_t)(x + y); return;
-	case OP_SUB: o->i = (int64_t)(x - y); return;
+	case OP_ADD: r = x + y; break;
+	case OP_SUB: r = x - y; break;
 	case OP_MUL:
-		if (c->t == V_MONEY && (a->t == V_NUM || b->t == V_NUM))
-			o->i = div_round(x * y, NUM_SCALE);
-		else if (c->t == V_NUM)
-			o->i = div_round(x * y, NUM_SCALE);
+		if (c->t == V_NUM || (c->t == V_MONEY && (a->t == V_NUM ||
+		    b->t == V_NUM)))
+			r = div_round128(x * y, NUM_SCALE);
 		else
-			o->i = (int64_t)(x * y);
-		return;
+			r = x * y;
+		break;
 	case OP_DIV:
 		if (y == 0) {
 			o->t = V_NULL;
 			return;
 		}
-		if (c->t == V_NUM)
-			o->i = div_round(x * NUM_SCALE, y);
-		else if (b->t == V_NUM)
-			o->i = div_round(x * NUM_SCALE, y);
+		if (c->t == V_NUM || b->t == V_NUM)
+			r = div_round128(x * NUM_SCALE, y);
 		else
-			o->i = div_round(x, y);
-		return;
+			r = div_round128(x, y);
+		break;
 	default:
 		o->t = V_NULL;
+		return;
 	}
+	/* Beyond int64 (and its null mark) there is no answer: null. */
+	if (r > INT64_MAX || r < -INT64_MAX)
+		o->t = V_NULL;
+	else
+		o->i = (int64_t)r;
 }
 
 static int
@@ -657,9 +695,10 @@ cmp_values(const struct value *a, const struct value *b)
 {
 	struct value x = *a, y = *b;
 
-	if (x.t == V_INT && y.t == V_NUM)
+	/* Numbers and percents are stored × NUM_SCALE, integers not. */
+	if (x.t == V_INT && (y.t == V_NUM || y.t == V_PCT))
 		x.i *= NUM_SCALE;
-	else if (y.t == V_INT && x.t == V_NUM)
+	else if (y.t == V_INT && (x.t == V_NUM || x.t == V_PCT))
 		y.i *= NUM_SCALE;
 	return (value_cmp(&x, &y));
 }
@@ -715,19 +754,30 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 		return;
 	case C_AND:
 	case C_OR:
+		/* SQL's three values: false and x is false, true or x is
+		 * true, otherwise a null makes the answer unknown. */
 		cexpr_eval(c->a, row, &a);
 		o->t = V_BOOL;
-		if (value_true(&a) != (c->op == C_AND)) {
+		if (a.t != V_NULL && value_true(&a) != (c->op == C_AND)) {
 			o->i = c->op == C_OR;
 			return;
 		}
 		cexpr_eval(c->b, row, &b);
-		o->i = value_true(&b);
+		if (b.t != V_NULL && value_true(&b) != (c->op == C_AND)) {
+			o->i = c->op == C_OR;
+			return;
+		}
+		if (a.t == V_NULL || b.t == V_NULL)
+			o->t = V_NULL;
+		else
+			o->i = c->op == C_AND;
 		return;
 	case C_NOT:
 		cexpr_eval(c->a, row, &a);
-		o->t = V_BOOL;
-		o->i = a.t == V_NULL ? 0 : !value_true(&a);
+		if (a.t != V_NULL) {
+			o->t = V_BOOL;
+			o->i = !value_true(&a);
+		}
 		return;
 	case C_NEG:
 		cexpr_eval(c->a, row, &a);
@@ -739,9 +789,17 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 	case C_CMP:
 		cexpr_eval(c->a, row, &a);
 		cexpr_eval(c->b, row, &b);
+		if (a.t == V_NULL || b.t == V_NULL)
+			return;		/* unknown */
 		o->t = V_BOOL;
-		o->i = a.t != V_NULL && b.t != V_NULL &&
-		    cmp_op(c->bop, cmp_values(&a, &b));
+		o->i = cmp_op(c->bop, cmp_values(&a, &b));
+		return;
+	case C_IDEQ:
+		/* Rows of the scan carry their dictionary ids. */
+		if (row[c->col].t == V_NULL)
+			return;
+		o->t = V_BOOL;
+		o->i = (row[c->col].i == c->v.i) == (c->bop == OP_EQ);
 		return;
 	case C_ARITH:
 		cexpr_eval(c->a, row, &a);
@@ -751,8 +809,10 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 		return;
 	case C_IN:
 		cexpr_eval(c->a, row, &a);
+		if (a.t == V_NULL)
+			return;
 		o->t = V_BOOL;
-		for (int i = 0; a.t != V_NULL && i < c->nlist; i++) {
+		for (int i = 0; i < c->nlist; i++) {
 			cexpr_eval(c->list[i], row, &x);
 			if (x.t != V_NULL && cmp_values(&a, &x) == 0) {
 				o->i = 1;
@@ -764,9 +824,10 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 		cexpr_eval(c->a, row, &a);
 		cexpr_eval(c->b, row, &b);
 		cexpr_eval(c->c, row, &x);
+		if (a.t == V_NULL || b.t == V_NULL || x.t == V_NULL)
+			return;
 		o->t = V_BOOL;
-		o->i = a.t != V_NULL && b.t != V_NULL && x.t != V_NULL &&
-		    cmp_values(&a, &b) >= 0 && cmp_values(&a, &x) <= 0;
+		o->i = cmp_values(&a, &b) >= 0 && cmp_values(&a, &x) <= 0;
 		return;
 	case C_MATCH:
 		cexpr_eval(c->a, row, &a);

@@ -66,9 +66,12 @@ scan_schema(kind_t kind)
 
 	if (t == NULL)
 		return (NULL);
-	for (int c = 0; c < kd->nfields; c++)
+	for (int c = 0; c < kd->nfields; c++) {
 		table_set_col(t, c, kd->fields[c].name,
 		    field_vtype(kd->fields[c].type));
+		if (t->cols[c].type == V_STR)
+			t->cols[c].dict = kd->fields[c].name;
+	}
 	table_set_col(t, kd->nfields, "source", V_STR);
 	table_set_col(t, kd->nfields + 1, "line", V_INT);
 	return (t);
@@ -660,6 +663,12 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 		if (nt == NULL)
 			goto out;
 		if (nt != t) {
+			/* The next table may point at this one's strings. */
+			if (table_give_strings(t, q->strings) != 0) {
+				table_free(nt);
+				snprintf(q->err, q->errsz, "out of memory");
+				goto out;
+			}
 			table_free(t);
 			t = nt;
 		}
@@ -827,6 +836,8 @@ pql_run(store_t *st, const char *text, size_t len,
 	int rc;
 
 	*out = NULL;
+	if (errsz)
+		err[0] = '\0';
 	if (pql_parse(text, len, &qy, err, errsz) != 0)
 		return (-1);
 	q.st = st;
@@ -845,6 +856,8 @@ pql_run(store_t *st, const char *text, size_t len,
 	}
 	*data_version = (uint64_t)mdb_txn_id(q.txn);
 	rc = run(&q, &qy, out);
+	if (rc != 0 && err[0] == '\0')
+		snprintf(err, errsz, "out of memory");
 	store_txn_abort(q.txn);
 	table_free(q.strings);
 	ast_free(&qy);

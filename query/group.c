@@ -43,6 +43,7 @@ struct group {
 	size_t		*slots;		/* hash → group + 1 */
 	size_t		nslots;
 	uint64_t	*first;		/* per group: where first seen */
+	size_t		off, len;	/* the stage, for messages */
 	int		ordered;	/* first[] is in use */
 };
 
@@ -91,6 +92,14 @@ group_new(struct qctx *q, const struct stage *s, const struct table *in,
 	if (g == NULL)
 		return (-1);
 	g->q = q;
+	g->off = s->off;
+	g->len = s->len;
+	if (s->nkeys > 32) {
+		q_error(q, s->keys[32]->off, s->keys[32]->len, "group takes "
+		    "at most 32 keys");
+		free(g);
+		return (-1);
+	}
 	g->nkeys = s->nkeys;
 	g->naggs = s->ncols ? s->ncols : 1;
 	g->keys = calloc((size_t)g->nkeys + 1, sizeof(*g->keys));
@@ -557,6 +566,14 @@ group_finish(struct group *g)
 			case A_SUM:
 				if (c->n == 0)
 					o->t = V_NULL;
+				if (c->sum > INT64_MAX || c->sum < -INT64_MAX) {
+					q_error(g->q, g->off, g->len, "the sum "
+					    "of %s is too large to hold",
+					    t->cols[g->nkeys + i].name);
+					free(total);
+					group_free(g);
+					return (NULL);
+				}
 				o->i = (int64_t)c->sum;
 				break;
 			case A_AVG:
@@ -591,7 +608,7 @@ group_finish(struct group *g)
 				break;
 			}
 			case A_SHARE:
-				if (total[i] == 0)
+				if (total[i] == 0 || c->n == 0)
 					o->t = V_NULL;
 				else
 					o->i = rdiv(c->sum * 100 * NUM_SCALE,

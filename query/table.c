@@ -105,6 +105,32 @@ table_strdup(struct table *t, const char *s, size_t n)
 	return (p);
 }
 
+int
+table_give_strings(struct table *src, struct table *dst)
+{
+	char **na;
+
+	if (src->narena == 0)
+		return (0);
+	if ((na = realloc(dst->arena, (dst->narena + src->narena) *
+	    sizeof(*na))) == NULL)
+		return (-ENOMEM);
+	/* dst keeps filling its own last block: put src's before it. */
+	if (dst->narena > 0) {
+		memmove(na + src->narena, na, dst->narena * sizeof(*na));
+		memcpy(na, src->arena, src->narena * sizeof(*na));
+	} else
+		memcpy(na, src->arena, src->narena * sizeof(*na));
+	dst->arena = na;
+	dst->narena += src->narena;
+	free(src->arena);
+	src->arena = NULL;
+	src->narena = 0;
+	src->anext = NULL;
+	src->afree = 0;
+	return (0);
+}
+
 const char *
 vtype_name(enum vtype t)
 {
@@ -133,8 +159,12 @@ value_text(const struct value *v, char *buf, size_t bufsz)
 	case V_NUM:
 		return (value_num_format(i, buf));
 	case V_PCT: {
-		/* one decimal, half away from zero */
-		int64_t t = (i >= 0 ? i + 500 : i - 500) / 1000;
+		/* one decimal, half to even, like every rounding here */
+		int64_t a = i < 0 ? -i : i, t = a / 1000, r = a % 1000;
+
+		if (r > 500 || (r == 500 && (t & 1)))
+			t++;
+		t = i < 0 ? -t : t;
 
 		return ((size_t)snprintf(buf, bufsz, "%s%" PRId64 ".%" PRId64,
 		    t < 0 ? "-" : "", (t < 0 ? -t : t) / 10,

@@ -35,6 +35,8 @@ struct value {
 struct column {
 	char		*name;
 	enum vtype	type;
+	const char	*dict;		/* strings are this dictionary field's,
+					   with their ids in value.i */
 };
 
 struct table {
@@ -56,6 +58,9 @@ int table_set_col(struct table *t, int c, const char *name, enum vtype type);
 struct value *table_add_row(struct table *t);
 struct value *table_row(const struct table *t, size_t r);
 const char *table_strdup(struct table *t, const char *s, size_t n);
+/* Move src's strings to dst's keeping, so tables made from src may keep
+ * pointing at them after src is freed. */
+int table_give_strings(struct table *src, struct table *dst);
 
 const char *vtype_name(enum vtype t);
 /* Text of one value as the formats print it ("" for null). */

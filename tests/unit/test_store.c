@@ -540,21 +540,33 @@ Test(store, dict_survives_reopen)
 Test(store, dict_long_values)
 {
 	MDB_txn *txn;
-	char big[600];
-	uint32_t id;
+	char big[600], big2[600];
+	uint32_t id, id2;
 	size_t fl = strlen("supplier");
 
 	open_db();
 	memset(big, 'x', sizeof(big));
+	memcpy(big2, big, sizeof(big2));
+	big2[599] = 'y';
 	txn = wtxn();
-	/* The key is field \0 string and LMDB keys stop at 511 bytes. */
+	/* The key is field \0 string and LMDB keys stop at 511 bytes: the
+	 * longest plain key, then longer strings keyed by their hash, and
+	 * two long strings differing only at the end stay apart. */
 	cr_expect_eq(store_dict_intern(st, txn, "supplier", big,
 	    511 - fl - 1, &id), 0);
 	cr_expect_eq(id, 1);
 	cr_expect_eq(store_dict_intern(st, txn, "supplier", big, 511 - fl,
-	    &id), -ENAMETOOLONG);
+	    &id), 0);
+	cr_expect_eq(id, 2);
 	cr_expect_eq(store_dict_intern(st, txn, "supplier", big, sizeof(big),
-	    &id), -ENAMETOOLONG);
+	    &id), 0);
+	cr_expect_eq(id, 3);
+	cr_expect_eq(store_dict_intern(st, txn, "supplier", big2, sizeof(big2),
+	    &id2), 0);
+	cr_expect_eq(id2, 4);
+	cr_expect_eq(store_dict_intern(st, txn, "supplier", big, sizeof(big),
+	    &id), 0);
+	cr_expect_eq(id, 3, "a long string found again");
 	commit(txn);
 	txn = rtxn();
 	{
@@ -564,6 +576,13 @@ Test(store, dict_long_values)
 		cr_expect_eq(store_dict_str(st, txn, "supplier", 1, &s, &n),
 		    0);
 		cr_expect_eq(n, 511 - fl - 1);
+		cr_expect_eq(store_dict_str(st, txn, "supplier", 4, &s, &n),
+		    0);
+		cr_expect(n == sizeof(big2) && memcmp(s, big2, n) == 0,
+		    "a long string comes back whole");
+		cr_expect_eq(store_dict_find(st, txn, "supplier", big2,
+		    sizeof(big2), &id2), 0);
+		cr_expect_eq(id2, 4);
 	}
 	store_txn_abort(txn);
 }
