@@ -19,7 +19,7 @@
 #include "value.h"
 
 enum cop {
-	C_COL, C_CONST, C_CMP, C_IDEQ, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
+	C_COL, C_CONST, C_CMP, C_IDEQ, C_IDIN, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
 	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY
 };
 
@@ -62,6 +62,12 @@ enum vtype
 cexpr_type(const struct cexpr *c)
 {
 	return (c->t);
+}
+
+int
+cexpr_dict_col(const struct cexpr *c)
+{
+	return (c->op == C_COL && c->dict != NULL ? c->col : -1);
 }
 
 void
@@ -297,6 +303,40 @@ static int compile(struct qctx *q, const struct expr *e,
     const struct table *sc, struct cexpr **out);
 
 /*
+ * field in ("a", "b") on a dictionary column: the texts become ids once
+ * (absent ones drop out), and rows compare ids.  Left as it is when any
+ * item is not a constant text.
+ */
+static void
+idin(struct qctx *q, struct cexpr *c)
+{
+	uint32_t id;
+	int n = 0, rc;
+
+	if (c->a->op != C_COL || c->a->dict == NULL || q->txn == NULL)
+		return;
+	for (int i = 0; i < c->nlist; i++)
+		if (c->list[i]->op != C_CONST || c->list[i]->v.t != V_STR ||
+		    c->list[i]->v.s == NULL)
+			return;
+	for (int i = 0; i < c->nlist; i++) {
+		rc = store_dict_find(q->st, q->txn, c->a->dict,
+		    c->list[i]->v.s, strlen(c->list[i]->v.s), &id);
+		if (rc != 0 && rc != -ENOENT)
+			return;		/* the string compare still answers */
+		c->list[i]->v.i = rc == 0 ? id : 0;
+	}
+	for (int i = 0; i < c->nlist; i++)
+		if (c->list[i]->v.i != 0)
+			c->list[n++]->v.i = c->list[i]->v.i;
+	for (int i = n; i < c->nlist; i++)
+		c->list[i]->v.i = 0;
+	c->op = C_IDIN;
+	c->col = c->a->col;
+	c->v.i = n;			/* ids to look at */
+}
+
+/*
  * field == "text" on a dictionary column compares ids, not strings: the
  * text is looked up once in the snapshot's dictionary (absent: id 0,
  * which no value has).  c becomes C_IDEQ with the column as a.
@@ -502,6 +542,7 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 			    coerce(q, c->list[i], c->a->t, e->list[i]) != 0)
 				goto fail;
 		}
+		idin(q, c);
 		break;
 	case E_IN_PERIOD:
 		if ((c = node(C_BETWEEN, V_BOOL)) == NULL ||
@@ -793,6 +834,16 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 			return;		/* unknown */
 		o->t = V_BOOL;
 		o->i = cmp_op(c->bop, cmp_values(&a, &b));
+		return;
+	case C_IDIN:
+		if (row[c->col].t == V_NULL)
+			return;
+		o->t = V_BOOL;
+		for (int64_t i = 0; i < c->v.i; i++)
+			if (row[c->col].i == c->list[i]->v.i) {
+				o->i = 1;
+				return;
+			}
 		return;
 	case C_IDEQ:
 		/* Rows of the scan carry their dictionary ids. */

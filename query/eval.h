@@ -38,6 +38,9 @@ int cexpr_compile(struct qctx *q, const struct expr *e,
 void cexpr_eval(const struct cexpr *c, const struct value *row,
     struct value *out);
 enum vtype cexpr_type(const struct cexpr *c);
+/* The column c is, when it is a dictionary column whose values carry
+ * their ids; else -1. */
+int cexpr_dict_col(const struct cexpr *c);
 /* Add the columns c reads to *mask (bit n for column n). */
 void cexpr_cols(const struct cexpr *c, uint64_t *mask);
 void cexpr_free(struct cexpr *c);

@@ -44,6 +44,9 @@ struct group {
 	size_t		nslots;
 	uint64_t	*first;		/* per group: where first seen */
 	size_t		off, len;	/* the stage, for messages */
+	int		idcol;		/* one dictionary key: its column */
+	size_t		*byid;		/* dictionary id → group + 1 */
+	size_t		nbyid;
 	int		ordered;	/* first[] is in use */
 };
 
@@ -65,6 +68,7 @@ group_free(struct group *g)
 	}
 	free(g->accs);
 	free(g->first);
+	free(g->byid);
 	free(g->keys);
 	free(g->aggs);
 	free(g->slots);
@@ -107,9 +111,12 @@ group_new(struct qctx *q, const struct stage *s, const struct table *in,
 	g->out = table_new(ncols);
 	if (g->keys == NULL || g->aggs == NULL || g->out == NULL)
 		goto out;
+	g->idcol = -1;
 	for (int i = 0; i < s->nkeys; i++) {
 		if (cexpr_compile(q, s->keys[i], in, &g->keys[i]) != 0)
 			goto out;
+		if (s->nkeys == 1)
+			g->idcol = cexpr_dict_col(g->keys[0]);
 		table_set_col(g->out, i, key_name(s->keys[i], i, buf,
 		    sizeof(buf)), cexpr_type(g->keys[i]));
 	}
@@ -314,6 +321,38 @@ group_add(struct group *g, const struct value *row)
 	return (group_add_at(g, row, UINT64_MAX));
 }
 
+/*
+ * Grouping by one dictionary field: the row's id finds its group in a
+ * flat array, without hashing or comparing the string.
+ */
+static struct acc *
+find_by_id(struct group *g, const struct value *row)
+{
+	const struct value *k = &row[g->idcol];
+	size_t id = k->t == V_NULL ? 0 : (size_t)k->i, gi;
+	struct acc *acc;
+
+	if (k->t != V_NULL && (k->i <= 0 || k->i >= (1 << 28)))
+		return (find_group(g, k));
+	if (id < g->nbyid && g->byid[id] != 0)
+		return (&g->accs[(g->byid[id] - 1) * (size_t)g->naggs]);
+	if ((acc = find_group(g, k)) == NULL)
+		return (NULL);
+	if (id >= g->nbyid) {
+		size_t nn = id * 2 + 64, *nb = realloc(g->byid,
+		    nn * sizeof(*nb));
+
+		if (nb == NULL)
+			return (acc);
+		memset(nb + g->nbyid, 0, (nn - g->nbyid) * sizeof(*nb));
+		g->byid = nb;
+		g->nbyid = nn;
+	}
+	gi = (size_t)(acc - g->accs) / (size_t)g->naggs;
+	g->byid[id] = gi + 1;
+	return (acc);
+}
+
 int
 group_add_at(struct group *g, const struct value *row, uint64_t pos)
 {
@@ -321,9 +360,14 @@ group_add_at(struct group *g, const struct value *row, uint64_t pos)
 	struct acc *acc;
 	size_t gi;
 
-	for (int i = 0; i < g->nkeys && i < 32; i++)
-		cexpr_eval(g->keys[i], row, &key[i]);
-	if ((acc = find_group(g, key)) == NULL)
+	if (g->idcol >= 0) {
+		acc = find_by_id(g, row);
+	} else {
+		for (int i = 0; i < g->nkeys && i < 32; i++)
+			cexpr_eval(g->keys[i], row, &key[i]);
+		acc = find_group(g, key);
+	}
+	if (acc == NULL)
 		return (-ENOMEM);
 	gi = (size_t)(acc - g->accs) / (size_t)g->naggs;
 	if (pos < g->first[gi]) {
