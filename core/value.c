@@ -440,3 +440,15 @@ value_date_parse(const char *s, size_t n, int32_t *days)
 	*days = date_from_ymd(y, m, d);
 	return (0);
 }
+
+__int128
+value_div_even(__int128 n, __int128 d)
+{
+	int neg = (n < 0) != (d < 0);
+	__int128 an = n < 0 ? -n : n, ad = d < 0 ? -d : d;
+	__int128 qt = an / ad, r = an % ad;
+
+	if (2 * r > ad || (2 * r == ad && (qt & 1)))
+		qt++;
+	return (neg ? -qt : qt);
+}

@@ -35,6 +35,10 @@ size_t value_date_format(int32_t days, char *buf);	/* "2025-04-01" */
 int value_num_parse(const char *s, size_t n, int64_t *v);
 size_t value_num_format(int64_t v, char *buf);		/* "12.5", "3" */
 
+/* n / d rounded half to even (banker's rounding), the one rounding rule
+ * for money and numbers everywhere; d must not be 0. */
+__int128 value_div_even(__int128 n, __int128 d);
+
 /* Civil calendar helpers; days are since 1970-01-01. */
 int32_t date_from_ymd(int y, int m, int d);
 void date_to_ymd(int32_t days, int *y, int *m, int *d);

@@ -658,18 +658,6 @@ cexpr_compile(struct qctx *q, const struct expr *e, const struct table *sc,
 }
 
 /* Exact money × decimal and money ÷ n: round half to even. */
-static __int128
-div_round128(__int128 num, __int128 den)
-{
-	int neg = (num < 0) != (den < 0);
-	__int128 an = num < 0 ? -num : num, ad = den < 0 ? -den : den;
-	__int128 qt = an / ad, r = an % ad;
-
-	if (2 * r > ad || (2 * r == ad && (qt & 1)))
-		qt++;
-	return (neg ? -qt : qt);
-}
-
 static void
 arith(const struct cexpr *c, const struct value *a, const struct value *b,
     struct value *o)
@@ -691,7 +679,7 @@ arith(const struct cexpr *c, const struct value *a, const struct value *b,
 	case OP_MUL:
 		if (c->t == V_NUM || (c->t == V_MONEY && (a->t == V_NUM ||
 		    b->t == V_NUM)))
-			r = div_round128(x * y, NUM_SCALE);
+			r = value_div_even(x * y, NUM_SCALE);
 		else
 			r = x * y;
 		break;
@@ -701,9 +689,9 @@ arith(const struct cexpr *c, const struct value *a, const struct value *b,
 			return;
 		}
 		if (c->t == V_NUM || b->t == V_NUM)
-			r = div_round128(x * NUM_SCALE, y);
+			r = value_div_even(x * NUM_SCALE, y);
 		else
-			r = div_round128(x, y);
+			r = value_div_even(x, y);
 		break;
 	default:
 		o->t = V_NULL;

@@ -794,35 +794,55 @@ out:
 	return (rc);
 }
 
+/* Parse, and open one read transaction: the query's snapshot. */
+static int
+begin(struct qctx *q, struct query *qy, store_t *st, const char *text,
+    size_t len, const struct pql_param *params, int nparams, char *err,
+    size_t errsz)
+{
+	memset(q, 0, sizeof(*q));
+	if (errsz)
+		err[0] = '\0';
+	if (pql_parse(text, len, qy, err, errsz) != 0)
+		return (-1);
+	q->st = st;
+	q->text = text;
+	q->len = len;
+	q->params = params;
+	q->nparams = nparams;
+	q->err = err;
+	q->errsz = errsz;
+	if ((q->strings = table_new(0)) == NULL ||
+	    store_txn_begin(st, 1, &q->txn) != 0) {
+		snprintf(err, errsz, "cannot read the store");
+		table_free(q->strings);
+		ast_free(qy);
+		return (-1);
+	}
+	return (0);
+}
+
+static void
+end(struct qctx *q, struct query *qy)
+{
+	store_txn_abort(q->txn);
+	table_free(q->strings);
+	ast_free(qy);
+}
+
 int
 pql_explain(store_t *st, const char *text, size_t len,
     const struct pql_param *params, int nparams, FILE *f, char *err,
     size_t errsz)
 {
 	struct query qy;
-	struct qctx q = { 0 };
+	struct qctx q;
 	int rc;
 
-	if (pql_parse(text, len, &qy, err, errsz) != 0)
+	if (begin(&q, &qy, st, text, len, params, nparams, err, errsz) != 0)
 		return (-1);
-	q.st = st;
-	q.text = text;
-	q.len = len;
-	q.params = params;
-	q.nparams = nparams;
-	q.err = err;
-	q.errsz = errsz;
-	if ((q.strings = table_new(0)) == NULL ||
-	    store_txn_begin(st, 1, &q.txn) != 0) {
-		snprintf(err, errsz, "cannot read the store");
-		table_free(q.strings);
-		ast_free(&qy);
-		return (-1);
-	}
 	rc = explain(&q, &qy, f);
-	store_txn_abort(q.txn);
-	table_free(q.strings);
-	ast_free(&qy);
+	end(&q, &qy);
 	return (rc);
 }
 
@@ -832,34 +852,16 @@ pql_run(store_t *st, const char *text, size_t len,
     uint64_t *data_version, char *err, size_t errsz)
 {
 	struct query qy;
-	struct qctx q = { 0 };
+	struct qctx q;
 	int rc;
 
 	*out = NULL;
-	if (errsz)
-		err[0] = '\0';
-	if (pql_parse(text, len, &qy, err, errsz) != 0)
+	if (begin(&q, &qy, st, text, len, params, nparams, err, errsz) != 0)
 		return (-1);
-	q.st = st;
-	q.text = text;
-	q.len = len;
-	q.params = params;
-	q.nparams = nparams;
-	q.err = err;
-	q.errsz = errsz;
-	if ((q.strings = table_new(0)) == NULL ||
-	    (rc = store_txn_begin(st, 1, &q.txn)) != 0) {
-		snprintf(err, errsz, "cannot read the store");
-		table_free(q.strings);
-		ast_free(&qy);
-		return (-1);
-	}
 	*data_version = (uint64_t)mdb_txn_id(q.txn);
 	rc = run(&q, &qy, out);
 	if (rc != 0 && err[0] == '\0')
 		snprintf(err, errsz, "out of memory");
-	store_txn_abort(q.txn);
-	table_free(q.strings);
-	ast_free(&qy);
+	end(&q, &qy);
 	return (rc);
 }

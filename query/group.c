@@ -553,17 +553,10 @@ cmp_i64(const void *a, const void *b)
 	return ((x > y) - (x < y));
 }
 
-/* n / d rounded half to even. */
 static int64_t
 rdiv(__int128 n, __int128 d)
 {
-	int neg = (n < 0) != (d < 0);
-	__int128 an = n < 0 ? -n : n, ad = d < 0 ? -d : d;
-	__int128 qt = an / ad, r = an % ad;
-
-	if (2 * r > ad || (2 * r == ad && (qt & 1)))
-		qt++;
-	return ((int64_t)(neg ? -qt : qt));
+	return ((int64_t)value_div_even(n, d));
 }
 
 struct table *
