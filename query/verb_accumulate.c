@@ -136,7 +136,7 @@ verb_accumulate(struct qctx *q, const struct stage *st,
 			goto fail;
 		run += x->total;
 		o[0] = (struct value){ V_STR, 0, subj.s[idx[i]] };
-		o[1] = (struct value){ V_MONEY, (int64_t)x->total, NULL };
+		o[1] = verb_fit(V_MONEY, x->total);
 		o[2] = (struct value){ V_INT, x->rows, NULL };
 		o[3] = (struct value){ V_INT, x->across, NULL };
 		/* Running share from the running total, so the last row is

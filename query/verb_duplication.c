@@ -250,8 +250,8 @@ provision(struct qctx *q, const struct stage *st, const struct table *in)
 		o[nkeys + 2] = (struct value){ V_INT,
 		    gs[po[i].group].services, NULL };
 		if (gs[po[i].group].nspend)
-			o[nkeys + 3] = (struct value){ V_MONEY,
-			    (int64_t)gs[po[i].group].spend, NULL };
+			o[nkeys + 3] = verb_fit(V_MONEY,
+			    gs[po[i].group].spend);
 		i = j;
 	}
 	if (out->nrows)
@@ -460,8 +460,7 @@ contact(struct qctx *q, const struct stage *st, const struct table *in)
 		o[3] = (struct value){ V_INT, ps[i].people, NULL };
 		o[4] = (struct value){ V_INT, ps[i].pairs, NULL };
 		if (ps[i].ncost)
-			o[5] = (struct value){ V_MONEY, (int64_t)ps[i].cost,
-			    NULL };
+			o[5] = verb_fit(V_MONEY, ps[i].cost);
 	}
 	if (out->nrows)
 		qsort_r(out->cells, out->nrows, sizeof(struct value) *

@@ -235,8 +235,7 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 			else
 				o[1] = g.fval[fo[j]];
 			if (c->nneed)
-				o[2] = (struct value){ V_NUM,
-				    (int64_t)c->need, NULL };
+				o[2] = verb_fit(V_NUM, c->need);
 			o[3] = (struct value){ V_INT, c->services, NULL };
 			if (af >= 0)
 				o[4] = (struct value){ V_INT, c->contacts,

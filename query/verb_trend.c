@@ -67,7 +67,7 @@ emit(struct table *t, const struct value *f, int64_t period,
 	o[k++] = (struct value){ pt, period, NULL };
 	if (f)
 		o[k++] = *f;
-	o[k++] = (struct value){ vt, (int64_t)value, NULL };
+	o[k++] = verb_fit(vt, value);
 	o[k++] = (struct value){ V_INT, volume, NULL };
 	if (volume)
 		o[k] = (struct value){ vt, verb_rdiv(value, volume), NULL };
@@ -77,11 +77,11 @@ emit(struct table *t, const struct value *f, int64_t period,
 		/* From nothing, all of the change is volume. */
 		veff = p->volume ? (__int128)(volume - p->volume) * p->unit :
 		    change;
-		o[k] = (struct value){ vt, (int64_t)change, NULL };
+		o[k] = verb_fit(vt, change);
 		if (p->value != 0)
 			o[k + 1] = (struct value){ V_PCT, verb_rdiv(change *
 			    100 * NUM_SCALE, p->value), NULL };
-		o[k + 2] = (struct value){ vt, (int64_t)veff, NULL };
+		o[k + 2] = verb_fit(vt, veff);
 		o[k + 3] = (struct value){ vt, (int64_t)(change - veff),
 		    NULL };
 	}

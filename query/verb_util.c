@@ -15,6 +15,18 @@ verb_rdiv(__int128 n, __int128 d)
 	return ((int64_t)value_div_even(n, d));
 }
 
+struct value
+verb_fit(enum vtype t, __int128 v)
+{
+	struct value o = { V_NULL, 0, NULL };
+
+	if (v <= INT64_MAX && v >= -INT64_MAX) {
+		o.t = t;
+		o.i = (int64_t)v;
+	}
+	return (o);
+}
+
 void
 verb_names_init(struct verb_names *nm, struct table *arena)
 {

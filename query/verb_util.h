@@ -45,4 +45,8 @@ int verb_field(struct qctx *q, const struct table *t, const struct expr *e,
 /* The id of v's text, or -1 when it has none (nothing is added). */
 int64_t verb_names_find(const struct verb_names *nm, const struct value *v);
 
+/* A sum as a value of type t: null when it is beyond int64 (no amount
+ * in any real place comes near; nothing wraps silently). */
+struct value verb_fit(enum vtype t, __int128 v);
+
 #endif
