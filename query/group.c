@@ -553,12 +553,6 @@ cmp_i64(const void *a, const void *b)
 	return ((x > y) - (x < y));
 }
 
-static int64_t
-rdiv(__int128 n, __int128 d)
-{
-	return ((int64_t)value_div_even(n, d));
-}
-
 struct table *
 group_finish(struct group *g)
 {
@@ -618,8 +612,8 @@ group_finish(struct group *g)
 					o->t = V_NULL;
 					break;
 				}
-				o->i = rdiv(a->in == V_INT ? c->sum * NUM_SCALE :
-				    c->sum, c->n);
+				o->i = (int64_t)value_div_even(a->in == V_INT ?
+				    c->sum * NUM_SCALE : c->sum, c->n);
 				break;
 			case A_MIN:
 			case A_MAX:
@@ -641,15 +635,15 @@ group_finish(struct group *g)
 					x *= NUM_SCALE;
 					y *= NUM_SCALE;
 				}
-				o->i = rdiv((__int128)x + y, 2);
+				o->i = (int64_t)value_div_even((__int128)x + y, 2);
 				break;
 			}
 			case A_SHARE:
 				if (total[i] == 0 || c->n == 0)
 					o->t = V_NULL;
 				else
-					o->i = rdiv(c->sum * 100 * NUM_SCALE,
-					    total[i]);
+					o->i = (int64_t)value_div_even(
+					    c->sum * 100 * NUM_SCALE, total[i]);
 				break;
 			}
 		}

@@ -84,4 +84,7 @@ int p_journeys(struct parser *p, struct stage *st);
 int p_trend(struct parser *p, struct stage *st);
 int p_quality(struct parser *p, struct stage *st);
 
+/* [ NAME "=" ]: append a column to st's list; NULL on error. */
+struct named *named_begin(struct parser *p, struct stage *st);
+
 #endif

@@ -250,18 +250,32 @@ p_unary(struct parser *p)
 	return (e);
 }
 
-/* product = unary { ( "*" | "/" ) unary } */
+/*
+ * product = unary { ( "*" | "/" ) unary }
+ * sum     = product { ( "+" | "-" ) product }
+ * One rule, two levels: the operators of each are data.
+ */
+static const struct level {
+	enum tok	t1, t2;
+	enum binop	op1, op2;
+} levels[] = {
+	{ T_STAR, T_SLASH, OP_MUL, OP_DIV },	/* product */
+	{ T_PLUS, T_MINUS, OP_ADD, OP_SUB },	/* sum */
+};
+
 static struct expr *
-p_product(struct parser *p)
+p_level(struct parser *p, int lv)
 {
+	const struct level *l = &levels[lv];
 	struct expr *a, *b;
 	enum binop op;
 
-	if ((a = p_unary(p)) == NULL)
+	if ((a = lv == 0 ? p_unary(p) : p_level(p, lv - 1)) == NULL)
 		return (NULL);
-	while (p->tok.t == T_STAR || p->tok.t == T_SLASH) {
-		op = p->tok.t == T_STAR ? OP_MUL : OP_DIV;
-		if (advance(p) != 0 || (b = p_unary(p)) == NULL) {
+	while (p->tok.t == l->t1 || p->tok.t == l->t2) {
+		op = p->tok.t == l->t1 ? l->op1 : l->op2;
+		if (advance(p) != 0 ||
+		    (b = lv == 0 ? p_unary(p) : p_level(p, lv - 1)) == NULL) {
 			expr_free(a);
 			return (NULL);
 		}
@@ -271,25 +285,10 @@ p_product(struct parser *p)
 	return (a);
 }
 
-/* sum = product { ( "+" | "-" ) product } */
 static struct expr *
 p_sum(struct parser *p)
 {
-	struct expr *a, *b;
-	enum binop op;
-
-	if ((a = p_product(p)) == NULL)
-		return (NULL);
-	while (p->tok.t == T_PLUS || p->tok.t == T_MINUS) {
-		op = p->tok.t == T_PLUS ? OP_ADD : OP_SUB;
-		if (advance(p) != 0 || (b = p_product(p)) == NULL) {
-			expr_free(a);
-			return (NULL);
-		}
-		if ((a = binary(p, E_BINOP, op, a, b)) == NULL)
-			return (NULL);
-	}
-	return (a);
+	return (p_level(p, 1));
 }
 
 static int
@@ -528,23 +527,12 @@ p_duration(struct parser *p, const char *what)
 int
 p_agg(struct parser *p, struct stage *st)
 {
-	const struct token *nx;
 	const struct func *f;
 	struct named *c;
 	struct expr *e, *a;
 
-	if ((c = grow(p, (void **)&st->cols, &st->ncols,
-	    sizeof(*st->cols))) == NULL)
+	if ((c = named_begin(p, st)) == NULL)
 		return (-1);
-	c->off = p->tok.off;
-	if (p->tok.t == T_IDENT) {
-		nx = peek(p);
-		if (nx->t == T_ASSIGN) {
-			c->name = take_s(p);
-			if (advance(p) != 0 || advance(p) != 0)
-				return (-1);
-		}
-	}
 	if (p->tok.t != T_IDENT)
 		return (expected(p, "an aggregate such as sum(amount)"));
 	if ((f = find_func(aggs, NELEM(aggs), p->tok.s)) == NULL) {

@@ -424,28 +424,35 @@ p_group(struct parser *p, struct stage *st)
 	return (advance(p));
 }
 
+/* named = [ NAME "=" ]: a new column of st, named when the name is given */
+struct named *
+named_begin(struct parser *p, struct stage *st)
+{
+	struct named *c;
+
+	if ((c = grow(p, (void **)&st->cols, &st->ncols,
+	    sizeof(*st->cols))) == NULL)
+		return (NULL);
+	c->off = p->tok.off;
+	if (p->tok.t == T_IDENT && peek(p)->t == T_ASSIGN) {
+		c->name = take_s(p);
+		if (advance(p) != 0 || advance(p) != 0)
+			return (NULL);
+	}
+	return (c);
+}
+
 /* select = "select" [ NAME "=" ] expr { "," [ NAME "=" ] expr } */
 static int
 p_select(struct parser *p, struct stage *st)
 {
-	const struct token *nx;
 	struct named *c;
 
 	if (p->tok.t == T_EOF || p->tok.t == T_SEP)
 		return (expected(p, "a column after \"select\""));
 	for (;;) {
-		if ((c = grow(p, (void **)&st->cols, &st->ncols,
-		    sizeof(*st->cols))) == NULL)
+		if ((c = named_begin(p, st)) == NULL)
 			return (-1);
-		c->off = p->tok.off;
-		if (p->tok.t == T_IDENT) {
-			nx = peek(p);
-			if (nx->t == T_ASSIGN) {
-				c->name = take_s(p);
-				if (advance(p) != 0 || advance(p) != 0)
-					return (-1);
-			}
-		}
 		if ((c->e = p_expr(p)) == NULL)
 			return (-1);
 		c->len = p->prevend - c->off;

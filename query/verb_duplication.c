@@ -279,12 +279,6 @@ out:
 }
 
 /* One contact of duplication contact. */
-struct contact {
-	uint32_t	person, service, f;
-	int32_t		date;
-	size_t		row;
-};
-
 /* One (F, service_a, service_b) row of the answer. */
 struct cpair {
 	uint32_t	f, a, b;
@@ -292,18 +286,6 @@ struct cpair {
 	int64_t		people, pairs, ncost;
 	__int128	cost;
 };
-
-static int
-by_person_date(const void *a, const void *b)
-{
-	const struct contact *x = a, *y = b;
-
-	if (x->person != y->person)
-		return (x->person < y->person ? -1 : 1);
-	if (x->date != y->date)
-		return (x->date < y->date ? -1 : 1);
-	return ((x->row > y->row) - (x->row < y->row));
-}
 
 /* pairs desc, then F, service_a, service_b */
 static int
@@ -321,22 +303,6 @@ by_pairs(const void *a, const void *b, void *arg)
 	return (0);
 }
 
-static int
-contact_need(struct qctx *q, const struct stage *st, const struct table *in,
-    const char *name, enum vtype type)
-{
-	int c = verb_col(in, name);
-
-	if (c < 0)
-		return (q_error(q, st->off, st->len, "duplication contact "
-		    "needs a %s column: it reads activity", name));
-	if (type != V_NULL && in->cols[c].type != type)
-		return (q_error(q, st->off, st->len, "duplication contact "
-		    "needs %s to be a %s, not %s", name, vtype_name(type),
-		    vtype_name(in->cols[c].type)));
-	return (c);
-}
-
 static struct table *
 contact(struct qctx *q, const struct stage *st, const struct table *in)
 {
@@ -344,7 +310,7 @@ contact(struct qctx *q, const struct stage *st, const struct table *in)
 	int cperson, cdate, csvc, cf, ccost, ok = 0;
 	struct verb_names people, svc, fn;
 	struct table *out = NULL, *scratch = table_new(0);
-	struct contact *cs = NULL;
+	struct verb_contact *cs = NULL;
 	struct cpair *ps = NULL;
 	const struct value **fval = NULL;
 	strmap_t pmap;
@@ -356,9 +322,9 @@ contact(struct qctx *q, const struct stage *st, const struct table *in)
 	verb_names_init(&svc, scratch);
 	verb_names_init(&fn, scratch);
 	if (scratch == NULL ||
-	    (cperson = contact_need(q, st, in, "person", V_NULL)) < 0 ||
-	    (cdate = contact_need(q, st, in, "date", V_DATE)) < 0 ||
-	    (csvc = contact_need(q, st, in, "service", V_NULL)) < 0 ||
+	    (cperson = verb_need(q, st, in, "duplication contact", "person", V_NULL)) < 0 ||
+	    (cdate = verb_need(q, st, in, "duplication contact", "date", V_DATE)) < 0 ||
+	    (csvc = verb_need(q, st, in, "duplication contact", "service", V_NULL)) < 0 ||
 	    (cf = verb_field(q, in, v->on, "on")) < 0)
 		goto out;
 	ccost = verb_money_col(in);
@@ -378,10 +344,10 @@ contact(struct qctx *q, const struct stage *st, const struct table *in)
 			goto out;
 		if ((size_t)f == fn.n - 1)
 			fval[f] = &row[cf];
-		cs[nc++] = (struct contact){ (uint32_t)p, (uint32_t)s,
+		cs[nc++] = (struct verb_contact){ (uint32_t)p, (uint32_t)s,
 		    (uint32_t)f, (int32_t)row[cdate].i, r };
 	}
-	qsort(cs, nc, sizeof(*cs), by_person_date);
+	qsort(cs, nc, sizeof(*cs), verb_by_person_date);
 	/* Each later contact j against the earlier ones of its person no
 	 * more than within days before it. */
 	for (size_t lo = 0, j = 0; j < nc; j++) {

@@ -12,12 +12,6 @@
 #include "verb.h"
 #include "verb_util.h"
 
-struct contact {
-	uint32_t	person, service;
-	int32_t		date;
-	size_t		row;
-};
-
 struct step {
 	uint32_t	from, to, person;
 	int64_t		gap;
@@ -27,18 +21,6 @@ struct route {
 	uint32_t	from, to;
 	int64_t		people, transitions, median;
 };
-
-static int
-by_person_date(const void *a, const void *b)
-{
-	const struct contact *x = a, *y = b;
-
-	if (x->person != y->person)
-		return (x->person < y->person ? -1 : 1);
-	if (x->date != y->date)
-		return (x->date < y->date ? -1 : 1);
-	return ((x->row > y->row) - (x->row < y->row));
-}
 
 static int
 by_route(const void *a, const void *b)
@@ -74,28 +56,13 @@ by_transitions(const void *a, const void *b, void *arg)
 	return (strcmp(sn->s[x->to], sn->s[y->to]));
 }
 
-/* Column name of in, of type type unless that is V_NULL. */
-static int
-need(struct qctx *q, const struct stage *st, const struct table *in,
-    const char *name, enum vtype type)
-{
-	int c = verb_col(in, name);
-
-	if (c < 0 || (type != V_NULL && in->cols[c].type != type)) {
-		q_error(q, st->off, st->len, "journeys needs a %s column: it "
-		    "reads activity", name);
-		return (-1);
-	}
-	return (c);
-}
-
 struct table *
 verb_journeys(struct qctx *q, const struct stage *st,
     const struct table *in)
 {
 	const struct verb *v = &st->verb;
 	struct verb_names pn, sn;
-	struct contact *c = NULL;
+	struct verb_contact *c = NULL;
 	struct step *s = NULL;
 	struct route *rt = NULL;
 	int64_t *gaps = NULL, from = -1;
@@ -104,9 +71,9 @@ verb_journeys(struct qctx *q, const struct stage *st,
 	uint32_t id;
 	int cp, cs, cd;
 
-	if ((cp = need(q, st, in, "person", V_NULL)) < 0 ||
-	    (cs = need(q, st, in, "service", V_NULL)) < 0 ||
-	    (cd = need(q, st, in, "date", V_DATE)) < 0)
+	if ((cp = verb_need(q, st, in, "journeys", "person", V_NULL)) < 0 ||
+	    (cs = verb_need(q, st, in, "journeys", "service", V_NULL)) < 0 ||
+	    (cd = verb_need(q, st, in, "journeys", "date", V_DATE)) < 0)
 		return (NULL);
 	verb_names_init(&pn, q->strings);
 	verb_names_init(&sn, q->strings);
@@ -126,8 +93,9 @@ verb_journeys(struct qctx *q, const struct stage *st,
 		if ((p = verb_names_id(&pn, &row[cp])) < 0 ||
 		    (sv = verb_names_id(&sn, &row[cs])) < 0)
 			goto fail;
-		c[nc++] = (struct contact){ (uint32_t)p, (uint32_t)sv,
-		    (int32_t)row[cd].i, r };
+		c[nc++] = (struct verb_contact){ .person = (uint32_t)p,
+		    .service = (uint32_t)sv, .date = (int32_t)row[cd].i,
+		    .row = r };
 	}
 	if (v->from) {
 		if (strmap_get(&sn.map, v->from->name, strlen(v->from->name),
@@ -136,9 +104,9 @@ verb_journeys(struct qctx *q, const struct stage *st,
 		else
 			nc = 0;		/* nobody was ever there */
 	}
-	qsort(c, nc, sizeof(*c), by_person_date);
+	qsort(c, nc, sizeof(*c), verb_by_person_date);
 	for (size_t i = 1; i < nc; i++) {
-		const struct contact *a = &c[i - 1], *b = &c[i];
+		const struct verb_contact *a = &c[i - 1], *b = &c[i];
 
 		if (a->person != b->person || a->service == b->service)
 			continue;

@@ -43,19 +43,27 @@ verb_names_free(struct verb_names *nm)
 	memset(nm, 0, sizeof(*nm));
 }
 
+/* The text a value is named by: the string, or its printed form. */
+static const char *
+name_text(const struct value *v, char *buf, size_t bufsz, size_t *n)
+{
+	if (v->t == V_STR) {
+		*n = v->s ? strlen(v->s) : 0;
+		return (v->s ? v->s : "");
+	}
+	*n = value_text(v, buf, bufsz);
+	return (buf);
+}
+
 int64_t
 verb_names_id(struct verb_names *nm, const struct value *v)
 {
 	char buf[4096];
-	const char *s = buf, *c, **ns;
+	const char *s, *c, **ns;
 	size_t n;
 	uint32_t id;
 
-	if (v->t == V_STR) {
-		s = v->s ? v->s : "";
-		n = strlen(s);
-	} else
-		n = value_text(v, buf, sizeof(buf));
+	s = name_text(v, buf, sizeof(buf), &n);
 	if (strmap_get(&nm->map, s, n, &id))
 		return (id);
 	if (nm->n == nm->cap) {
@@ -102,14 +110,38 @@ int64_t
 verb_names_find(const struct verb_names *nm, const struct value *v)
 {
 	char buf[4096];
-	const char *s = buf;
+	const char *s;
 	size_t n;
 	uint32_t id;
 
-	if (v->t == V_STR) {
-		s = v->s ? v->s : "";
-		n = strlen(s);
-	} else
-		n = value_text(v, buf, sizeof(buf));
+	s = name_text(v, buf, sizeof(buf), &n);
 	return (strmap_get(&nm->map, s, n, &id) ? (int64_t)id : -1);
+}
+
+int
+verb_by_person_date(const void *a, const void *b)
+{
+	const struct verb_contact *x = a, *y = b;
+
+	if (x->person != y->person)
+		return (x->person < y->person ? -1 : 1);
+	if (x->date != y->date)
+		return (x->date < y->date ? -1 : 1);
+	return ((x->row > y->row) - (x->row < y->row));
+}
+
+int
+verb_need(struct qctx *q, const struct stage *st, const struct table *in,
+    const char *verb, const char *name, enum vtype type)
+{
+	int c = verb_col(in, name);
+
+	if (c < 0)
+		return (q_error(q, st->off, st->len, "%s needs a %s column: it "
+		    "reads activity", verb, name));
+	if (type != V_NULL && in->cols[c].type != type)
+		return (q_error(q, st->off, st->len, "%s needs %s to be a %s, "
+		    "not %s", verb, name, vtype_name(type),
+		    vtype_name(in->cols[c].type)));
+	return (c);
 }

@@ -45,6 +45,22 @@ int verb_field(struct qctx *q, const struct table *t, const struct expr *e,
 /* The id of v's text, or -1 when it has none (nothing is added). */
 int64_t verb_names_find(const struct verb_names *nm, const struct value *v);
 
+/* One contact of a person, for the verbs that follow people through
+ * time; names are verb_names ids, f the compared field's (if any). */
+struct verb_contact {
+	uint32_t	person, service, f;
+	int32_t		date;
+	size_t		row;		/* input order breaks ties */
+};
+
+/* qsort order: person, then date, then input row. */
+int verb_by_person_date(const void *a, const void *b);
+
+/* The column name of in, of type type unless that is V_NULL; else -1
+ * after the error "VERB needs a NAME column: it reads activity". */
+int verb_need(struct qctx *q, const struct stage *st, const struct table *in,
+    const char *verb, const char *name, enum vtype type);
+
 /* A sum as a value of type t: null when it is beyond int64 (no amount
  * in any real place comes near; nothing wraps silently). */
 struct value verb_fit(enum vtype t, __int128 v);
