@@ -84,6 +84,9 @@ struct gen {
 	uint64_t	older[NPLACES];
 	batch_t		*b;
 	kind_t		kind;
+	/* field name (a literal) → column, so each row does no lookups */
+	const char	*cname[SCHEMA_MAXCOLS * 2];
+	int		ccol[SCHEMA_MAXCOLS * 2], ncache;
 	int		rc;
 };
 
@@ -120,10 +123,26 @@ month_of(const struct gen *g, int32_t day)
 	return ((fy - FIRST_FY) * 12 + (m + 8) % 12);
 }
 
+static int
+col(struct gen *g, const char *field)
+{
+	int c;
+
+	for (int i = 0; i < g->ncache; i++)
+		if (g->cname[i] == field)
+			return (g->ccol[i]);
+	c = schema_field_find(g->kind, field, strlen(field));
+	if (g->ncache < SCHEMA_MAXCOLS * 2) {
+		g->cname[g->ncache] = field;
+		g->ccol[g->ncache++] = c;
+	}
+	return (c);
+}
+
 static void
 str(struct gen *g, const char *field, const char *s)
 {
-	int c = schema_field_find(g->kind, field, strlen(field));
+	int c = col(g, field);
 
 	if (g->rc == 0 && s && *s)
 		g->rc = batch_str(g->b, c, s, strlen(s));
@@ -132,13 +151,13 @@ str(struct gen *g, const char *field, const char *s)
 static void
 i64(struct gen *g, const char *field, int64_t v)
 {
-	batch_i64(g->b, schema_field_find(g->kind, field, strlen(field)), v);
+	batch_i64(g->b, col(g, field), v);
 }
 
 static void
 date(struct gen *g, const char *field, int32_t v)
 {
-	batch_i32(g->b, schema_field_find(g->kind, field, strlen(field)), v);
+	batch_i32(g->b, col(g, field), v);
 }
 
 static void
@@ -470,6 +489,7 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 	batch_hash(g->b, params, strlen(params));
 	batch_hash(g->b, g->o->key->key, sizeof(g->o->key->key));
 	g->kind = kind;
+	g->ncache = 0;
 	g->rc = 0;
 	memset(g->cost, 0, sizeof(g->cost));
 	memset(g->falls, 0, sizeof(g->falls));
