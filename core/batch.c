@@ -386,15 +386,17 @@ batch_commit(batch_t *b, struct batch_result *res, char *err, size_t errsz)
 		}
 		b->info.state = BATCH_LIVE;
 		b->info.pid = 0;
-		if ((rc = store_batch_put(b->st, b->txn, &b->info)) != 0)
+		if ((rc = store_batch_put(b->st, b->txn, &b->info)) != 0 ||
+		    (rc = store_version_bump(b->st, b->txn)) != 0)
 			goto fail;
 		audit(b, "load", b->info.id);
 	}
+	/* The version this commit makes (or finds, for a no-op). */
+	res->data_version = store_txn_version(b->st, b->txn);
 	rc = store_txn_commit(b->txn);
 	b->txn = NULL;
 	if (rc)
 		goto fail;
-	res->data_version = store_data_version(b->st);
 	free(list);
 	batch_free(b);
 	return (0);
@@ -457,6 +459,7 @@ batch_retire(store_t *st, uint32_t id, const char *who, char *err,
 	text = j ? json_dumps(j, JSON_COMPACT) : NULL;
 	json_decref(j);
 	if ((rc = store_batch_put(st, txn, &bi)) != 0 ||
+	    (rc = store_version_bump(st, txn)) != 0 ||
 	    (rc = text ? store_audit(st, txn, text) : -ENOMEM) != 0) {
 		snprintf(err, errsz, "%s", store_strerror(rc));
 		goto out;

@@ -10,17 +10,26 @@
 
 #include <stdio.h>
 
+#include "conf.h"
+
 #define EXIT_USAGE	2
 
-/* Options every command takes, filled by cli_common(). */
+/* Options every command takes; a command sets what its options gave and
+ * cli_resolve() fills in the rest. */
 struct cli_env {
 	const char	*db;		/* --db, $PLACED_DB, config, ./placed.db */
 	const char	*key;		/* --key (resolved by pseudo_key_path) */
+	const char	*tokens;	/* --tokens, $PLACED_TOKENS, config,
+					   ./placed.tokens */
 	const char	*conf;		/* -c */
 	const char	*conf_key;	/* key = ... from the config */
+	/* Every setting: the config file's over the defaults, with db and
+	 * tokens as resolved above; owned by main.c, valid until exit. */
+	struct conf	*cf;
 };
 
-/* Resolve db and key from the environment and the config; 0 or EXIT_*. */
+/* Read the config (-c, then $PLACED_CONF, else none: the defaults) and
+ * resolve db and tokens; 0 or an exit status (1 for a bad config). */
 int cli_resolve(struct cli_env *e);
 /* "Try 'placed CMD --help'" after a usage message; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
@@ -35,7 +44,10 @@ int cmd_batches(int argc, char **argv);
 int cmd_retire(int argc, char **argv);
 int cmd_key(int argc, char **argv);
 int cmd_demo(int argc, char **argv);
+int cmd_serve(int argc, char **argv);
 int cmd_query(int argc, char **argv);
 int cmd_explain(int argc, char **argv);
+int cmd_token(int argc, char **argv);
+int cmd_ask(int argc, char **argv);
 
 #endif

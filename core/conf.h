@@ -1,19 +1,68 @@
 /*
  * conf.h — the configuration file: "name = value" lines, # comments.
  *
- * Only the settings the CLI needs so far are read (db, key); an unknown
- * name is an error with its line, so a typo never passes silently.
+ * Every setting has a default (conf_defaults(), listed in placed.conf(5)
+ * and etc/placed.conf); a file only changes what it names.  An unknown
+ * name or a value out of range is an error "FILE:LINE: ...", so a typo
+ * never passes silently.  The struct holds no pointers: copy it freely.
  */
 #ifndef PLACED_CONF_H
 #define PLACED_CONF_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 struct conf {
-	char	db[1024];
-	char	key[1024];
+	char		db[1024];	/* database directory; "placed.db" */
+	char		key[1024];	/* pseudonymisation key; "placed.key" */
+	/* The HTTP server (placed serve). */
+	char		listen[256];	/* "ADDR:PORT", ADDR numeric IPv4 or
+					   [IPv6]; "127.0.0.1:8080" */
+	char		tokens[1024];	/* token file; "placed.tokens" */
+	char		questions[1024];/* saved questions; "questions" beside
+					   the config file, or "etc/questions" */
+	char		plugins[4096];	/* plugin dirs, ':'-separated; "" */
+	unsigned	suppress;	/* K: person counts below K are null;
+					   2..1000, 5 */
+	uint64_t	max_header_bytes;	/* request line + headers; 16 KiB */
+	uint64_t	max_url;	/* request target; 8 KiB */
+	uint64_t	max_body;	/* request body; 1 GiB */
+	uint64_t	header_timeout_ms;	/* whole header must arrive; 10 s */
+	uint64_t	idle_timeout_ms;	/* keep-alive idle; 60 s */
+	unsigned	max_connections;	/* open connections; 1024 */
+	unsigned	max_inflight;	/* queries+loads executing, then 429; 16 */
+	uint64_t	query_timeout_ms;	/* one query's run time; 30 s */
+	uint64_t	max_rows;	/* rows in one answer; 1,000,000 */
+	uint64_t	cache_bytes;	/* result cache; 64 MiB, 0 = none */
+	char		cache_control[256];	/* "max-age=5"; "" = no header */
+	uint64_t	grace_ms;	/* shutdown grace; 10 s */
 };
 
+/* Fill c with every default; questions is "etc/questions". */
+void conf_defaults(struct conf *c);
+
+/*
+ * Read the file at path over the defaults.  When the file does not name
+ * questions, it is the directory "questions" beside the file.  Returns 0,
+ * or a negative errno with "FILE:LINE: message" (or "FILE: message") in
+ * err.  On failure *c is undefined.
+ */
 int conf_read(const char *path, struct conf *c, char *err, size_t errsz);
+
+/*
+ * Set one setting from its text, with the same checks as a config line
+ * (for command-line overrides such as serve --listen).  Returns 0, -ENOENT
+ * for an unknown name or -EINVAL for a bad value, with the reason (not
+ * prefixed by a file or line) in err.
+ */
+int conf_set(struct conf *c, const char *name, const char *val, char *err,
+    size_t errsz);
+
+/*
+ * Split a valid listen value into the address (without brackets) and the
+ * port.  Returns 0, or -EINVAL when s is not "IPv4:PORT" or "[IPv6]:PORT"
+ * with PORT 1..65535.
+ */
+int conf_listen_split(const char *s, char *addr, size_t addrsz, int *port);
 
 #endif

@@ -136,6 +136,8 @@ reject(struct loader *L, uint64_t line, const char *why, int nf,
 {
 	FILE *rf = L->o->rejects;
 
+	if (L->o->on_reject)
+		L->o->on_reject(L->o->reject_arg, line, why);
 	if (L->shown < (uint64_t)L->o->show_errors)
 		fprintf(stderr, "%s:%llu: %s\n", L->name,
 		    (unsigned long long)line, why);
@@ -305,6 +307,16 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 	}
 	if (empty) {
 		L->blank++;
+		return (0);
+	}
+	if (L->o->org && L->o->only_org && L->org_col >= 0 &&
+	    vals[L->org_col].set && (vals[L->org_col].n != strlen(L->o->org) ||
+	    memcmp(vals[L->org_col].s, L->o->org, vals[L->org_col].n) != 0)) {
+		quote_value(q, sizeof(q), vals[L->org_col].s,
+		    vals[L->org_col].n);
+		snprintf(why, sizeof(why), "field \"org\": \"%s\" is not "
+		    "this loader's partner \"%s\"", q, L->o->org);
+		reject(L, line, why, nf, raw, rawlen);
 		return (0);
 	}
 	if (L->o->org && L->org_col >= 0 && !vals[L->org_col].set) {
@@ -612,6 +624,11 @@ read_all(struct loader *L, int fd)
 		}
 		progress(L, 0);
 	}
+	if (rc == 0 && L->o->cancel && *L->o->cancel) {
+		snprintf(L->err, L->errsz, "the input ended early: nothing "
+		    "is committed");
+		rc = -ECANCELED;
+	}
 	if (rc == 0 && csv)
 		rc = csvin_end(csv);
 	if (rc == 0 && !csv && llen > 0)
@@ -634,25 +651,10 @@ int
 load_path(store_t *st, const char *path, const struct load_opts *o,
     struct load_result *res, char *err, size_t errsz)
 {
-	struct loader L = { 0 };
-	struct batch_opts bo = { 0 };
-	char *pcopy = NULL, msg[768] = "";
-	const char *fmt = o->format == LOAD_CSV ? "csv" : "ndjson";
 	struct stat sb;
 	int fd, rc;
 
 	memset(res, 0, sizeof(*res));
-	L.st = st;
-	L.o = o;
-	L.name = strcmp(path, "-") == 0 ? "stdin" : path;
-	L.kd = schema_kind(o->kind);
-	L.err = msg;
-	L.errsz = sizeof(msg);
-	L.org_col = schema_field_find(o->kind, "org", 3);
-	for (int c = 0; c < L.kd->nfields; c++)
-		if (L.kd->fields[c].type == FT_PERSON)
-			L.kind_persons = 1;
-
 	if (strcmp(path, "-") == 0)
 		fd = dup(STDIN_FILENO);
 	else
@@ -666,7 +668,35 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 		close(fd);
 		return (-EISDIR);
 	}
-	if (S_ISREG(sb.st_mode))
+	rc = load_fd(st, fd, strcmp(path, "-") == 0 ? "stdin" : path, o, res,
+	    err, errsz);
+	close(fd);
+	return (rc);
+}
+
+int
+load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
+    struct load_result *res, char *err, size_t errsz)
+{
+	struct loader L = { 0 };
+	struct batch_opts bo = { 0 };
+	char *pcopy = NULL, msg[768] = "";
+	const char *fmt = o->format == LOAD_CSV ? "csv" : "ndjson";
+	struct stat sb;
+	int rc;
+
+	memset(res, 0, sizeof(*res));
+	L.st = st;
+	L.o = o;
+	L.name = name;
+	L.kd = schema_kind(o->kind);
+	L.err = msg;
+	L.errsz = sizeof(msg);
+	L.org_col = schema_field_find(o->kind, "org", 3);
+	for (int c = 0; c < L.kd->nfields; c++)
+		if (L.kd->fields[c].type == FT_PERSON)
+			L.kind_persons = 1;
+	if (fstat(fd, &sb) == 0 && S_ISREG(sb.st_mode))
 		L.total = (uint64_t)sb.st_size;
 	if (o->source) {
 		bo.source = o->source;
@@ -677,7 +707,6 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 	bo.replace = o->replace;
 	bo.who = o->who;
 	if ((rc = batch_begin(st, o->kind, &bo, &L.b, err, errsz)) != 0) {
-		close(fd);
 		free(pcopy);
 		return (rc);
 	}
@@ -696,7 +725,6 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 	L.tlast = L.t0;
 
 	rc = read_all(&L, fd);
-	close(fd);
 	progress(&L, 1);
 	res->blank = L.blank;
 	if (rc == 0 && o->strict && L.shown > 0) {

@@ -9,6 +9,7 @@
 #ifndef PLACED_LOAD_H
 #define PLACED_LOAD_H
 
+#include <stdint.h>
 #include <stdio.h>
 
 #include "batch.h"
@@ -34,6 +35,14 @@ struct load_opts {
 	const char	*keypath;	/* key file, read only when needed */
 	const char	*who;
 	int		show_errors;	/* reject messages printed, at most */
+	int		only_org;	/* with org: a line of another org is
+					   rejected (a partner's own loads) */
+	/* Every rejected line, for callers that report them (the server). */
+	void		(*on_reject)(void *arg, uint64_t line, const char *why);
+	void		*reject_arg;
+	/* Non-zero (set before the input is closed) when the input ended
+	 * early: the batch is abandoned rather than committed short. */
+	const volatile int *cancel;
 };
 
 struct load_result {
@@ -44,6 +53,10 @@ struct load_result {
 /* 0 when committed (or already live: res->br.same_as), else negative with
  * the reason in err; then nothing was committed. */
 int load_path(store_t *st, const char *path, const struct load_opts *o,
+    struct load_result *res, char *err, size_t errsz);
+/* The same from an open descriptor (read to its end, not closed); name
+ * is what messages and the default source call it. */
+int load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
     struct load_result *res, char *err, size_t errsz);
 
 #endif

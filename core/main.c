@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "token.h"
 
 static const struct {
 	const char	*name;
@@ -46,9 +47,30 @@ static const struct {
 	  "Show a query's plan: the filters and group run inside the scan, "
 	  "the\nsegments its zone maps skip, the columns it decodes, the "
 	  "stages after." },
+	{ "token", cmd_token,
+	  "token add NAME --partner ID --role ROLE | list | revoke NAME\n"
+	  "                   [--tokens FILE]",
+	  "Manage the HTTP API's bearer tokens.  add makes a token for a "
+	  "partner with\na ROLE (reader, analyst, loader or admin) and prints "
+	  "its secret once: only\nits hash is kept.  list shows each token's "
+	  "name, partner, role and created;\nrevoke removes one.  The token "
+	  "file is --tokens, $PLACED_TOKENS, the\nconfig's tokens, or "
+	  "./placed.tokens." },
+	{ "ask", cmd_ask,
+	  "ask NAME [--db DIR] [--questions DIR] [NAME=VALUE]...\n"
+	  "                   [--format table|csv|json|ndjson] | ask --list",
+	  "Run a saved question (DIR/NAME.pql, default ./etc/questions) with "
+	  "its\nparameters' defaults or the values given; --list shows the "
+	  "questions\n(--format json: as the HTTP API describes them)." },
 	{ "demo", cmd_demo,
 	  "demo [--db DIR] [--people N] [--seed S] [--key FILE]",
 	  "Generate and load Chigley, the handbook's falls example place." },
+	{ "serve", cmd_serve,
+	  "serve [--db DIR] [-c FILE] [--listen ADDR:PORT] [--tokens FILE]\n"
+	  "                   [--questions DIR] [--key FILE]",
+	  "Answer queries, saved questions and loads over HTTP (see README,\n"
+	  "\"HTTP API\"); SIGHUP reloads tokens and questions, SIGTERM stops "
+	  "gracefully." },
 };
 
 #define NCMDS	(sizeof(cmds) / sizeof(cmds[0]))
@@ -109,27 +131,50 @@ cli_count(unsigned long long v, char buf[32])
 	return (buf);
 }
 
+/* The settings cli_resolve() hands out in cli_env.cf. */
+static struct conf resolved;
+
+static int
+resolve_into(char *dst, size_t dstsz, const char *what, const char *val)
+{
+	if (dst == val)
+		return (0);
+	if (strlen(val) >= dstsz) {
+		fprintf(stderr, "placed: %s: path longer than %zu bytes\n",
+		    what, dstsz - 1);
+		return (1);
+	}
+	memmove(dst, val, strlen(val) + 1);
+	return (0);
+}
+
 int
 cli_resolve(struct cli_env *e)
 {
-	struct conf c;
 	const char *path = e->conf ? e->conf : getenv("PLACED_CONF");
-	char err[512];
+	const char *env;
+	char err[1024];
 
 	if (path && *path) {
-		if (conf_read(path, &c, err, sizeof(err)) != 0) {
+		if (conf_read(path, &resolved, err, sizeof(err)) != 0) {
 			fprintf(stderr, "placed: %s\n", err);
 			return (1);
 		}
-		if (e->db == NULL && getenv("PLACED_DB") == NULL && c.db[0])
-			e->db = strdup(c.db);
-		if (c.key[0])
-			e->conf_key = strdup(c.key);
-	}
-	if (e->db == NULL)
-		e->db = getenv("PLACED_DB");
+		e->conf_key = resolved.key;
+	} else
+		conf_defaults(&resolved);
+	e->cf = &resolved;
 	if (e->db == NULL || *e->db == '\0')
-		e->db = "placed.db";
+		e->db = (env = getenv("PLACED_DB")) != NULL && *env ? env :
+		    resolved.db;
+	if (resolve_into(resolved.db, sizeof(resolved.db), "db", e->db) != 0)
+		return (1);
+	e->db = resolved.db;
+	e->tokens = token_path(e->tokens, resolved.tokens);
+	if (resolve_into(resolved.tokens, sizeof(resolved.tokens), "tokens",
+	    e->tokens) != 0)
+		return (1);
+	e->tokens = resolved.tokens;
 	return (0);
 }
 

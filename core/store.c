@@ -175,14 +175,41 @@ store_dir(const store_t *st)
 	return (st->dir);
 }
 
+#define VERSION_KEY	"data_version"
+
+uint64_t
+store_txn_version(store_t *st, MDB_txn *txn)
+{
+	MDB_val k = { sizeof(VERSION_KEY) - 1, (void *)VERSION_KEY }, v;
+	uint64_t dv = 0;
+
+	if (mdb_get(txn, st->meta, &k, &v) == 0 && v.mv_size == sizeof(dv))
+		memcpy(&dv, v.mv_data, sizeof(dv));
+	return (dv);
+}
+
+int
+store_version_bump(store_t *st, MDB_txn *txn)
+{
+	MDB_val k = { sizeof(VERSION_KEY) - 1, (void *)VERSION_KEY }, v;
+	uint64_t dv = store_txn_version(st, txn) + 1;
+
+	v.mv_size = sizeof(dv);
+	v.mv_data = &dv;
+	return (mdb_rc(mdb_put(txn, st->meta, &k, &v, 0)));
+}
+
 uint64_t
 store_data_version(store_t *st)
 {
-	MDB_envinfo info;
+	MDB_txn *txn;
+	uint64_t dv;
 
-	if (mdb_env_info(st->env, &info) != 0)
+	if (store_txn_begin(st, 1, &txn) != 0)
 		return (0);
-	return ((uint64_t)info.me_last_txnid);
+	dv = store_txn_version(st, txn);
+	store_txn_abort(txn);
+	return (dv);
 }
 
 int

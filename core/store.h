@@ -65,8 +65,15 @@ int store_open(const char *dir, int mode, store_t **out, char *err,
 void store_close(store_t *st);
 const char *store_strerror(int rc);
 const char *store_dir(const store_t *st);
-/* LMDB's last committed transaction id: names a consistent snapshot. */
+/*
+ * The data version: a counter in meta that every commit changing what
+ * readers see (a batch going live, a retire) bumps, so caches and ETags
+ * keyed by it stay right, and audit records or a load that changes
+ * nothing leave it alone.
+ */
 uint64_t store_data_version(store_t *st);
+uint64_t store_txn_version(store_t *st, MDB_txn *txn);
+int store_version_bump(store_t *st, MDB_txn *txn);
 
 int store_txn_begin(store_t *st, int rdonly, MDB_txn **txn);
 int store_txn_commit(MDB_txn *txn);

@@ -220,6 +220,14 @@ coerce(struct qctx *q, struct cexpr *k, enum vtype want, const struct expr *e)
 				    e->k == E_PARAM ? e->name : "", v->s));
 			v->i = d;
 			break;
+		case V_PCT:
+			if (pql_text_percent(v->s, &x) != 0)
+				return (q_error(q, e->off, e->len, "%s%s%s "
+				    "\"%s\" is not a percentage", what,
+				    e->k == E_PARAM ? " $" : "",
+				    e->k == E_PARAM ? e->name : "", v->s));
+			v->i = x;
+			break;
 		case V_INT:
 		case V_NUM:
 			if (value_num_parse(v->s, n, &x) != 0 ||
@@ -262,8 +270,8 @@ coerce(struct qctx *q, struct cexpr *k, enum vtype want, const struct expr *e)
 	return (0);
 }
 
-static const char *
-param_value(struct qctx *q, const struct expr *e)
+const char *
+eval_param(struct qctx *q, const struct expr *e)
 {
 	for (int i = 0; i < q->nparams; i++)
 		if (strcmp(q->params[i].name, e->name) == 0)
@@ -273,30 +281,66 @@ param_value(struct qctx *q, const struct expr *e)
 	return (NULL);
 }
 
-/* A period from text: fy2025, fy2025q3, or one date. */
+/* One token of text; 0 when s is exactly one token, else -1. */
 static int
-period_text(const char *s, int32_t *lo, int32_t *hi)
+one_token(const char *s, struct token *t)
 {
 	struct lexer lx;
-	struct token t = { 0 }, t2 = { 0 };
+	struct token t2 = { 0 };
 	char err[256];
 	int rc = -1;
 
+	memset(t, 0, sizeof(*t));
 	lex_init(&lx, s, strlen(s), err, sizeof(err));
-	if (lex_next(&lx, &t) == 0 && lex_next(&lx, &t2) == 0 &&
-	    t2.t == T_EOF) {
-		if (t.t == T_PERIOD) {
-			*lo = t.lo;
-			*hi = t.hi;
-			rc = 0;
-		} else if (t.t == T_DATE) {
-			*lo = *hi = (int32_t)t.i;
-			rc = 0;
-		}
-	}
-	free(t.s);
+	if (lex_next(&lx, t) == 0 && lex_next(&lx, &t2) == 0 &&
+	    t2.t == T_EOF)
+		rc = 0;
+	free(t->s);
+	t->s = NULL;
 	free(t2.s);
 	return (rc);
+}
+
+int
+pql_text_period(const char *s, int32_t *lo, int32_t *hi)
+{
+	struct token t;
+
+	if (one_token(s, &t) != 0)
+		return (-EINVAL);
+	if (t.t == T_PERIOD) {
+		*lo = t.lo;
+		*hi = t.hi;
+	} else if (t.t == T_DATE) {
+		*lo = *hi = (int32_t)t.i;
+	} else {
+		return (-EINVAL);
+	}
+	return (0);
+}
+
+int
+pql_text_days(const char *s, int64_t *days)
+{
+	struct token t;
+
+	if (one_token(s, &t) != 0 || t.t != T_DURATION)
+		return (-EINVAL);
+	*days = t.i;
+	return (0);
+}
+
+int
+pql_text_percent(const char *s, int64_t *v)
+{
+	size_t n = strlen(s);
+
+	while (n > 0 && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+		n--;
+	if (n > 0 && s[n - 1] == '%')
+		n--;
+	return (n == 0 || memchr(s, '%', n) != NULL ? -EINVAL :
+	    value_num_parse(s, n, v));
 }
 
 static int compile(struct qctx *q, const struct expr *e,
@@ -376,7 +420,8 @@ compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
 	int n = 0;
 
 	for (int c = 0; c < sc->ncols; c++)
-		if (strcasecmp(sc->cols[c].name, e->name) == 0) {
+		if (!sc->cols[c].hidden &&
+		    strcasecmp(sc->cols[c].name, e->name) == 0) {
 			if ((*out = node(C_COL, sc->cols[c].type)) == NULL)
 				return (-1);
 			(*out)->col = c;
@@ -384,7 +429,8 @@ compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
 			return (0);
 		}
 	for (int c = 0; c < sc->ncols && n < 64; c++)
-		cands[n++] = sc->cols[c].name;
+		if (!sc->cols[c].hidden)
+			cands[n++] = sc->cols[c].name;
 	sug = pql_suggest(e->name, cands, n);
 	if (sug)
 		return (q_error(q, e->off, e->len, "unknown field \"%s\" — did "
@@ -477,7 +523,7 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 			c->v.s = e->name;
 			c->v.i = -1;
 		} else if (e->k == E_PARAM) {
-			if ((pv = param_value(q, e)) == NULL) {
+			if ((pv = eval_param(q, e)) == NULL) {
 				free(c);
 				return (-1);
 			}
@@ -563,9 +609,9 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 		} else if (e->b->k == E_PARAM) {
 			int32_t lo, hi;
 
-			if ((pv = param_value(q, e->b)) == NULL)
+			if ((pv = eval_param(q, e->b)) == NULL)
 				goto fail;
-			if (period_text(pv, &lo, &hi) != 0) {
+			if (pql_text_period(pv, &lo, &hi) != 0) {
 				q_error(q, e->b->off, e->b->len, "parameter "
 				    "$%s: \"%s\" is not a period (fy2025, "
 				    "fy2025q3 or a date)", e->b->name, pv);

@@ -17,6 +17,8 @@
 #include "exec.h"
 #include "table.h"
 
+struct le_flags;
+
 /* One query's run: the snapshot, the text for messages, the params. */
 struct qctx {
 	store_t		*st;
@@ -28,7 +30,15 @@ struct qctx {
 	struct table	*strings;	/* arena for strings made while running */
 	char		*err;
 	size_t		errsz;
+	const struct pql_limits *lim;	/* NULL: no limits */
+	int		record;		/* the result is record-level */
+	int		timeout;	/* the deadline passed or cancelled */
+	struct le_flags	*le;		/* low-effect flags, or NULL */
 };
+
+/* Past the deadline or cancelled: q->timeout set and the reason in
+ * q->err.  1 when the query must stop. */
+int q_expired(struct qctx *q);
 
 struct cexpr;
 
@@ -48,6 +58,10 @@ struct scan_prune;
 /* Add to p the ranges that conjunctions in c demand of money, number and
  * date columns (comparisons and between with constants). */
 void cexpr_ranges(const struct cexpr *c, struct scan_prune *p);
+
+/* The text of parameter e (an E_PARAM), or NULL after the error "has no
+ * value". */
+const char *eval_param(struct qctx *q, const struct expr *e);
 
 /* Formats an error at a span of the query text; returns -1. */
 int q_error(struct qctx *q, size_t off, size_t len, const char *fmt, ...)

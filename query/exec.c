@@ -7,8 +7,10 @@
 #include <string.h>
 #include <time.h>
 #include <pthread.h>
+#include <strings.h>
 #include <unistd.h>
 
+#include "disclose.h"
 #include "eval.h"
 #include "exec.h"
 #include "group.h"
@@ -36,6 +38,7 @@ struct scanner {
 	struct table	*rows;		/* keep the rows that pass */
 	int64_t		limit;		/* stop after this many rows (-1 all) */
 	uint64_t	used;		/* columns the query reads */
+	int		pcopy;		/* field copied to #person, or -1 */
 	MDB_txn		*txn;		/* this scanner's snapshot */
 	struct table	*strings;	/* where its strings are kept */
 	int		worker, nworkers; /* takes segments seq % n == w */
@@ -71,6 +74,7 @@ scan_schema(kind_t kind)
 		    field_vtype(kd->fields[c].type));
 		if (t->cols[c].type == V_STR)
 			t->cols[c].dict = kd->fields[c].name;
+		t->cols[c].person = kd->fields[c].type == FT_PERSON;
 	}
 	table_set_col(t, kd->nfields, "source", V_STR);
 	table_set_col(t, kd->nfields + 1, "line", V_INT);
@@ -108,13 +112,15 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 {
 	struct scanner *s = arg;
 	const struct kind_def *kd = schema_kind(s->kind);
-	struct value row[SCHEMA_MAXCOLS + 2], v;
+	struct value row[SCHEMA_MAXCOLS + 3], v;
 	uint64_t seq = s->seq++;
 	const char *src;
 
 	if (s->nworkers > 1 && seq % (uint64_t)s->nworkers !=
 	    (uint64_t)s->worker)
 		return (0);
+	if (q_expired(s->q))
+		return (s->rc = -ETIMEDOUT);
 	src = table_strdup(s->strings, seg->batch->source,
 	    strlen(seg->batch->source));
 
@@ -151,6 +157,8 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 		row[kd->nfields] = (struct value){ V_STR, -1, src };
 		row[kd->nfields + 1] = (struct value){ V_INT,
 		    ((const uint32_t *)seg->col[kd->nfields])[r], NULL };
+		if (s->pcopy >= 0)
+			row[kd->nfields + 2] = row[s->pcopy];
 		for (int i = 0; i < s->nconds && keep; i++) {
 			cexpr_eval(s->conds[i], row, &v);
 			keep = value_true(&v);
@@ -209,26 +217,61 @@ col_name(const struct named *n, char *buf, size_t sz, int i)
 	return (buf);
 }
 
+/* Widen o by one column, a copy of t's hidden column c. */
+static int
+add_hidden(struct table *o, const struct table *t, int c)
+{
+	struct column *nc = realloc(o->cols, ((size_t)o->ncols + 1) *
+	    sizeof(*nc));
+
+	if (nc == NULL)
+		return (-ENOMEM);
+	o->cols = nc;
+	memset(&o->cols[o->ncols], 0, sizeof(*nc));
+	o->ncols++;
+	return (table_copy_col(o, o->ncols - 1, t, c));
+}
+
 /* select (keep only these) and derive (add these) build a new table. */
 static struct table *
 st_project(struct qctx *q, const struct stage *st, struct table *t)
 {
-	int keep = st->k == ST_DERIVE ? t->ncols : 0;
+	int keep = st->k == ST_DERIVE ? t->ncols : 0, hid[SCHEMA_MAXCOLS * 2];
 	struct table *o = table_new(keep + st->ncols);
 	struct cexpr **cx = calloc((size_t)st->ncols + 1, sizeof(*cx));
 	char buf[32];
-	int ok = o && cx;
+	int ok = o && cx, nh = 0;
+
+	for (int c = 0; keep == 0 && c < t->ncols; c++)
+		if (t->cols[c].hidden && nh < SCHEMA_MAXCOLS * 2)
+			hid[nh++] = c;
 
 	for (int c = 0; ok && c < keep; c++)
-		table_set_col(o, c, t->cols[c].name, t->cols[c].type);
+		ok = table_copy_col(o, c, t, c) == 0;
 	for (int i = 0; ok && i < st->ncols; i++) {
-		if (cexpr_compile(q, st->cols[i].e, t, &cx[i]) != 0) {
+		const struct expr *e = st->cols[i].e;
+		const char *nm = col_name(&st->cols[i], buf, sizeof(buf), i);
+		int pc = e->k == E_FIELD ? verb_col(t, e->name) : -1;
+
+		pc = pc >= 0 && t->cols[pc].person ? pc : -1;
+		/* The verbs count people by this name: it must be them. */
+		if (disclose_on(q) && strcasecmp(nm, "person") == 0 && pc < 0) {
+			q_error(q, e->off, e->len, "under suppression "
+			    "\"person\" can only be the person field");
 			ok = 0;
 			break;
 		}
-		table_set_col(o, keep + i, col_name(&st->cols[i], buf,
-		    sizeof(buf), i), cexpr_type(cx[i]));
+		if (cexpr_compile(q, e, t, &cx[i]) != 0) {
+			ok = 0;
+			break;
+		}
+		table_set_col(o, keep + i, nm, cexpr_type(cx[i]));
+		o->cols[keep + i].person = pc >= 0;
 	}
+	/* select keeps the hidden columns too: the people behind a row. */
+	for (int c = 0; ok && keep == 0 && c < t->ncols; c++)
+		if (t->cols[c].hidden)
+			ok = add_hidden(o, t, c) == 0;
 	for (size_t r = 0; ok && r < t->nrows; r++) {
 		const struct value *in = table_row(t, r);
 		struct value *out = table_add_row(o);
@@ -240,6 +283,8 @@ st_project(struct qctx *q, const struct stage *st, struct table *t)
 		memcpy(out, in, sizeof(*in) * (size_t)keep);
 		for (int i = 0; i < st->ncols; i++)
 			cexpr_eval(cx[i], in, &out[keep + i]);
+		for (int c = keep + st->ncols, k = 0; c < o->ncols; c++, k++)
+			out[c] = in[hid[k]];
 	}
 	for (int i = 0; cx && i < st->ncols; i++)
 		cexpr_free(cx[i]);
@@ -343,11 +388,16 @@ st_group(struct qctx *q, const struct stage *st, struct table *t)
 
 	if (group_new(q, st, t, &g) != 0)
 		return (NULL);
-	for (size_t r = 0; r < t->nrows; r++)
+	for (size_t r = 0; r < t->nrows; r++) {
+		if ((r & 0xffff) == 0xffff && q_expired(q)) {
+			group_free(g);
+			return (NULL);
+		}
 		if (group_add(g, table_row(t, r)) != 0) {
 			group_free(g);
 			return (NULL);
 		}
+	}
 	return (group_finish(g));
 }
 
@@ -393,6 +443,7 @@ scanner_init(struct scanner *s, struct qctx *q, kind_t kind,
 	s->txn = q->txn;
 	s->strings = q->strings;
 	s->nworkers = 1;
+	s->pcopy = -1;
 	for (int c = 0; c < schema_kind(kind)->nfields; c++)
 		s->dc[c].field = schema_kind(kind)->fields[c].name;
 	s->conds = calloc((size_t)nstages + 1, sizeof(*s->conds));
@@ -404,10 +455,26 @@ scanner_rows(struct scanner *s)
 {
 	const struct table *sc = s->schema;
 
-	if ((s->rows = table_new(sc->ncols)) == NULL)
+	const struct kind_def *kd = schema_kind(s->kind);
+	int hide = -1;
+
+	/* Under suppression a record keeps a hidden copy of its person, so
+	 * a later group still counts people when select drops them. */
+	for (int c = 0; disclose_on(s->q) && c < kd->nfields; c++)
+		if (kd->fields[c].type == FT_PERSON)
+			hide = c;
+	if ((s->rows = table_new(sc->ncols + (hide >= 0))) == NULL)
 		return (-1);
-	for (int c = 0; c < sc->ncols; c++)
+	for (int c = 0; c < sc->ncols; c++) {
 		table_set_col(s->rows, c, sc->cols[c].name, sc->cols[c].type);
+		s->rows->cols[c].person = sc->cols[c].person;
+	}
+	if (hide >= 0) {
+		table_set_col(s->rows, sc->ncols, DISCLOSE_PERSON, V_STR);
+		s->rows->cols[sc->ncols].hidden = 1;
+		s->rows->cols[sc->ncols].person = 1;
+		s->pcopy = hide;
+	}
 	return (0);
 }
 
@@ -417,6 +484,8 @@ scanner_run(struct scanner *s)
 	int rc = scan_kind_pruned(s->q->st, s->txn, s->kind, &s->prune,
 	    scan_seg_cb, s);
 
+	if (s->q->timeout)
+		return (-1);		/* q_expired() said why */
 	if (rc < 0 || s->rc) {
 		snprintf(s->q->err, s->q->errsz, "reading the store: %s",
 		    store_strerror(rc < 0 ? rc : s->rc));
@@ -446,7 +515,7 @@ int
 verb_col(const struct table *t, const char *name)
 {
 	for (int c = 0; c < t->ncols; c++)
-		if (strcmp(t->cols[c].name, name) == 0)
+		if (!t->cols[c].hidden && strcmp(t->cols[c].name, name) == 0)
 			return (c);
 	return (-1);
 }
@@ -459,6 +528,22 @@ verb_money_col(const struct table *t)
 	if (c < 0)
 		c = verb_col(t, "cost");
 	return (c >= 0 && t->cols[c].type == V_MONEY ? c : -1);
+}
+
+/* An analyst's record-level rows are their own org's: a condition the
+ * scan adds to the query's own (outcomes have no org, and no person). */
+static int
+own_org(struct qctx *q, const struct table *schema, struct scanner *s)
+{
+	struct expr f = { .k = E_FIELD, .name = (char *)"org" };
+	struct expr v = { .k = E_STRING };
+	struct expr eq = { .k = E_BINOP, .op = OP_EQ, .a = &f, .b = &v };
+
+	if (!q->record || q->lim == NULL || q->lim->own_org == NULL ||
+	    verb_col(schema, "org") < 0)
+		return (0);
+	v.name = (char *)q->lim->own_org;
+	return (cexpr_compile(q, &eq, schema, &s->conds[s->nconds++]));
 }
 
 /*
@@ -475,6 +560,7 @@ plan(struct qctx *q, const struct query *qy, struct scanner *s,
 	int kind, i = 0;
 
 	memset(s, 0, sizeof(*s));
+	s->pcopy = -1;
 	*schema = NULL;
 	if ((kind = schema_kind_find(qy->source)) < 0)
 		return (q_error(q, qy->srcoff, qy->srclen, "unknown source "
@@ -488,6 +574,8 @@ plan(struct qctx *q, const struct query *qy, struct scanner *s,
 			return (-1);
 		cexpr_ranges(s->conds[s->nconds++], &s->prune);
 	}
+	if (own_org(q, *schema, s) != 0)
+		return (-1);
 	if (i < qy->nstages && qy->stages[i].k == ST_GROUP) {
 		if (group_new(q, &qy->stages[i], *schema, &s->group) != 0)
 			return (-1);
@@ -583,6 +671,11 @@ scan_grouped(struct qctx *q, const struct query *qy, struct scanner *s,
 	if (scanner_run(s) != 0)
 		ok = 0;
 	pthread_join(tid, NULL);
+	if (h->q.timeout && !q->timeout) {
+		q->timeout = 1;
+		snprintf(q->err, q->errsz, "%s", h->err);
+		ok = 0;
+	}
 	if (ok && h->rc != 0) {
 		snprintf(q->err, q->errsz, "%s", h->err);
 		ok = 0;
@@ -601,14 +694,15 @@ scan_grouped(struct qctx *q, const struct query *qy, struct scanner *s,
 	return (ok ? 0 : -1);
 }
 
-static int
-run(struct qctx *q, const struct query *qy, struct table **out)
+int
+exec_cut(struct qctx *q, const struct query *qy, struct table **out)
 {
 	struct scanner s;
 	struct table *schema = NULL, *t = NULL, *nt, *strings2 = NULL;
 	verb_fn vf;
 	int i = 0, rc = -1;
 
+	*out = NULL;
 	if (plan(q, qy, &s, &schema, &i) != 0)
 		goto out;
 	if ((s.group ? scan_grouped(q, qy, &s, &strings2) :
@@ -624,9 +718,14 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 	rc = -1;
 	if (t == NULL)
 		goto out;
+	if (i > 0 && qy->stages[i - 1].k == ST_GROUP &&
+	    disclose_taint(q, i - 1, t) != 0)
+		goto out;
 	for (; i < qy->nstages; i++) {
 		const struct stage *st = &qy->stages[i];
 
+		if (q_expired(q))
+			goto out;
 		nt = t;
 		switch (st->k) {
 		case ST_WHERE:
@@ -658,10 +757,16 @@ run(struct qctx *q, const struct query *qy, struct table **out)
 				goto out;
 			}
 			nt = vf(q, st, t);
+			if (nt != NULL && disclose_verb(q, st, t, &nt) != 0)
+				goto out;
 			break;
 		}
 		if (nt == NULL)
 			goto out;
+		if (st->k == ST_GROUP && disclose_taint(q, i, nt) != 0) {
+			table_free(nt);
+			goto out;
+		}
 		if (nt != t) {
 			/* The next table may point at this one's strings. */
 			if (table_give_strings(t, q->strings) != 0) {
@@ -786,7 +891,7 @@ explain(struct qctx *q, const struct query *qy, FILE *f)
 		    (int)st->len, q->text + st->off, line);
 	}
 	fprintf(f, "data version %llu\n",
-	    (unsigned long long)mdb_txn_id(q->txn));
+	    (unsigned long long)store_txn_version(q->st, q->txn));
 	rc = 0;
 out:
 	scanner_free(&s);
@@ -847,21 +952,111 @@ pql_explain(store_t *st, const char *text, size_t len,
 }
 
 int
+q_expired(struct qctx *q)
+{
+	struct timespec ts;
+
+	if (q->timeout)
+		return (1);
+	if (q->lim == NULL)
+		return (0);
+	if (q->lim->cancel && *q->lim->cancel) {
+		snprintf(q->err, q->errsz, "the query was cancelled");
+		q->timeout = 1;
+	} else if (q->lim->deadline_ns &&
+	    clock_gettime(CLOCK_MONOTONIC, &ts) == 0 &&
+	    (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec >=
+	    q->lim->deadline_ns) {
+		snprintf(q->err, q->errsz, "the query ran longer than the "
+		    "server allows");
+		q->timeout = 1;
+	}
+	return (q->timeout);
+}
+
+/* What kind of failure the message in q->err is. */
+static enum pql_fail
+fail_kind(const struct qctx *q)
+{
+	if (q->timeout)
+		return (PQL_FAIL_TIME);
+	if (q->err[0] == '\0' || strstr(q->err, "out of memory") ||
+	    strncmp(q->err, "reading the store", 17) == 0 ||
+	    strncmp(q->err, "cannot read the store", 21) == 0)
+		return (PQL_FAIL_INTERNAL);
+	return (PQL_FAIL_QUERY);
+}
+
+int
+pql_run_limited(store_t *st, const char *text, size_t len,
+    const struct pql_param *params, int nparams, const struct pql_limits *lim,
+    struct table **out, uint64_t *data_version, enum pql_fail *fail,
+    char *err, size_t errsz)
+{
+	struct query qy;
+	struct qctx q;
+	int rc = -1, forbidden = 0;
+
+	*out = NULL;
+	*fail = PQL_OK;
+	if (begin(&q, &qy, st, text, len, params, nparams, err, errsz) != 0) {
+		*fail = strncmp(err, "line ", 5) == 0 ? PQL_FAIL_QUERY :
+		    PQL_FAIL_INTERNAL;
+		return (-1);
+	}
+	*data_version = store_txn_version(st, q.txn);
+	q.lim = lim;
+	q.record = disclose_record_level(&qy);
+	if (lim && lim->aggregates_only && q.record) {
+		snprintf(err, errsz, "a reader token sees aggregates only: add "
+		    "a group or a question verb");
+		*fail = PQL_FAIL_FORBIDDEN;
+		goto out;
+	}
+	if (q_expired(&q)) {
+		*fail = PQL_FAIL_TIME;
+		goto out;
+	}
+	if (disclose_on(&q) && !q.record &&
+	    disclose_low_effect(&q, &qy, &forbidden) != 0) {
+		*fail = forbidden ? PQL_FAIL_FORBIDDEN : fail_kind(&q);
+		goto out;
+	}
+	if (exec_cut(&q, &qy, out) != 0) {
+		*fail = fail_kind(&q);
+		goto out;
+	}
+	if (disclose_on(&q) && !q.record && disclose_suppress(&q, *out) != 0) {
+		snprintf(err, errsz, "out of memory");
+		*fail = PQL_FAIL_INTERNAL;
+		goto out;
+	}
+	if (lim && lim->max_rows && (*out)->nrows > lim->max_rows) {
+		snprintf(err, errsz, "the result has more than %llu rows: add "
+		    "group or take", (unsigned long long)lim->max_rows);
+		*fail = PQL_FAIL_ROWS;
+		goto out;
+	}
+	rc = 0;
+out:
+	if (rc != 0) {
+		table_free(*out);
+		*out = NULL;
+		if (err[0] == '\0')
+			snprintf(err, errsz, "out of memory");
+	}
+	disclose_done(&q);
+	end(&q, &qy);
+	return (rc);
+}
+
+int
 pql_run(store_t *st, const char *text, size_t len,
     const struct pql_param *params, int nparams, struct table **out,
     uint64_t *data_version, char *err, size_t errsz)
 {
-	struct query qy;
-	struct qctx q;
-	int rc;
+	enum pql_fail fail;
 
-	*out = NULL;
-	if (begin(&q, &qy, st, text, len, params, nparams, err, errsz) != 0)
-		return (-1);
-	*data_version = (uint64_t)mdb_txn_id(q.txn);
-	rc = run(&q, &qy, out);
-	if (rc != 0 && err[0] == '\0')
-		snprintf(err, errsz, "out of memory");
-	end(&q, &qy);
-	return (rc);
+	return (pql_run_limited(st, text, len, params, nparams, NULL, out,
+	    data_version, &fail, err, errsz));
 }

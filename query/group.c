@@ -5,13 +5,17 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "disclose.h"
 #include "group.h"
 #include "parser.h"
 #include "strmap.h"
 #include "value.h"
+#include "verb.h"
 
 enum aggfn { A_COUNT, A_SUM, A_AVG, A_MIN, A_MAX, A_COUNT_DISTINCT,
-    A_MEDIAN, A_SHARE };
+    A_MEDIAN, A_SHARE, A_SUPPORT };
+
+#define MAXSRC	8
 
 static const char *aggnames[] = { "count", "sum", "avg", "min", "max",
     "count_distinct", "median", "share" };
@@ -20,6 +24,9 @@ struct agg {
 	enum aggfn	fn;
 	struct cexpr	*arg;		/* NULL for count() */
 	enum vtype	in, out;
+	int		src[MAXSRC];	/* A_SUPPORT: person or support columns */
+	int		srcsup[MAXSRC];	/* 1: a #support column */
+	int		nsrc;
 };
 
 /* Per group, per aggregate. */
@@ -30,6 +37,9 @@ struct acc {
 	strmap_t	*seen;
 	int64_t		*vals;
 	size_t		nvals, cap;
+	strmap_t	*pseen;		/* A_SUPPORT: persons per source */
+	int64_t		supmax;
+	int		taint;
 };
 
 struct group {
@@ -65,6 +75,11 @@ group_free(struct group *g)
 			free(g->accs[i].seen);
 		}
 		free(g->accs[i].vals);
+		if (g->accs[i].pseen) {
+			for (int k = 0; k < MAXSRC; k++)
+				strmap_free(&g->accs[i].pseen[k]);
+			free(g->accs[i].pseen);
+		}
 	}
 	free(g->accs);
 	free(g->first);
@@ -85,12 +100,42 @@ key_name(const struct expr *e, int i, char *buf, size_t sz)
 	return (buf);
 }
 
+/*
+ * Where a group's support comes from under suppression: the columns of
+ * persons (hidden copies first: a visible one may have been dropped or
+ * joined twice), whose distinct values are counted, and a #support
+ * column of grouped rows, whose largest value is a lower bound of the
+ * people behind their combination.  0 sources: no support column.
+ */
+static int
+support_sources(const struct qctx *q, const struct table *in, struct agg *a)
+{
+	a->nsrc = 0;
+	if (!disclose_on(q))
+		return (0);
+	for (int pass = 0; pass < 2 && a->nsrc == 0; pass++)
+		for (int c = 0; c < in->ncols && a->nsrc < MAXSRC; c++)
+			if (in->cols[c].person &&
+			    in->cols[c].hidden == (pass == 0)) {
+				a->srcsup[a->nsrc] = 0;
+				a->src[a->nsrc++] = c;
+			}
+	for (int c = 0; c < in->ncols && a->nsrc < MAXSRC; c++)
+		if (in->cols[c].hidden &&
+		    strcmp(in->cols[c].name, DISCLOSE_SUPPORT) == 0) {
+			a->srcsup[a->nsrc] = 1;
+			a->src[a->nsrc++] = c;
+		}
+	return (a->nsrc);
+}
+
 int
 group_new(struct qctx *q, const struct stage *s, const struct table *in,
     struct group **gp)
 {
 	struct group *g = calloc(1, sizeof(*g));
-	int ncols = s->nkeys + (s->ncols ? s->ncols : 1), rc = -1;
+	int ncols = s->nkeys + (s->ncols ? s->ncols : 1), rc = -1, nvis;
+	struct agg sup = { .fn = A_SUPPORT, .out = V_INT };
 	char buf[64], nm[128];
 
 	if (g == NULL)
@@ -105,7 +150,11 @@ group_new(struct qctx *q, const struct stage *s, const struct table *in,
 		return (-1);
 	}
 	g->nkeys = s->nkeys;
-	g->naggs = s->ncols ? s->ncols : 1;
+	g->naggs = nvis = s->ncols ? s->ncols : 1;
+	if (support_sources(q, in, &sup) > 0) {
+		g->naggs++;
+		ncols++;
+	}
 	g->keys = calloc((size_t)g->nkeys + 1, sizeof(*g->keys));
 	g->aggs = calloc((size_t)g->naggs, sizeof(*g->aggs));
 	g->out = table_new(ncols);
@@ -119,8 +168,19 @@ group_new(struct qctx *q, const struct stage *s, const struct table *in,
 			g->idcol = cexpr_dict_col(g->keys[0]);
 		table_set_col(g->out, i, key_name(s->keys[i], i, buf,
 		    sizeof(buf)), cexpr_type(g->keys[i]));
+		g->out->cols[i].key = 1;
+		if (s->keys[i]->k == E_FIELD) {
+			int c = verb_col(in, s->keys[i]->name);
+
+			g->out->cols[i].person = c >= 0 && in->cols[c].person;
+		}
 	}
-	for (int i = 0; i < g->naggs; i++) {
+	if (g->naggs > nvis) {
+		g->aggs[nvis] = sup;
+		table_set_col(g->out, s->nkeys + nvis, DISCLOSE_SUPPORT, V_INT);
+		g->out->cols[s->nkeys + nvis].hidden = 1;
+	}
+	for (int i = 0; i < nvis; i++) {
 		struct agg *a = &g->aggs[i];
 		const struct named *nd = s->ncols ? &s->cols[i] : NULL;
 		const struct expr *e = nd ? nd->e : NULL;
@@ -214,8 +274,12 @@ group_cols(const struct group *g, uint64_t *mask)
 {
 	for (int i = 0; i < g->nkeys; i++)
 		cexpr_cols(g->keys[i], mask);
-	for (int i = 0; i < g->naggs; i++)
+	for (int i = 0; i < g->naggs; i++) {
 		cexpr_cols(g->aggs[i].arg, mask);
+		for (int k = 0; k < g->aggs[i].nsrc; k++)
+			if (g->aggs[i].src[k] < 64)
+				*mask |= (uint64_t)1 << g->aggs[i].src[k];
+	}
 }
 
 static uint64_t
@@ -353,6 +417,53 @@ find_by_id(struct group *g, const struct value *row)
 	return (acc);
 }
 
+static int
+add_support(const struct agg *a, struct acc *c, const struct value *row)
+{
+	uint32_t one;
+
+	for (int k = 0; k < a->nsrc; k++) {
+		const struct value *v = &row[a->src[k]];
+
+		if (v->t == V_NULL)
+			continue;
+		if (a->srcsup[k]) {
+			if (v->i == DISCLOSE_TAINT)
+				c->taint = 1;
+			else if (v->i > c->supmax)
+				c->supmax = v->i;
+			continue;
+		}
+		if (v->t != V_STR || v->s == NULL)
+			continue;
+		if (c->pseen == NULL &&
+		    (c->pseen = calloc(MAXSRC, sizeof(*c->pseen))) == NULL)
+			return (-ENOMEM);
+		if (!strmap_get(&c->pseen[k], v->s, strlen(v->s), &one) &&
+		    strmap_put(&c->pseen[k], v->s, strlen(v->s), 1) != 0)
+			return (-ENOMEM);
+	}
+	return (0);
+}
+
+/* The smallest non-zero count of the sources: a cell is only as safe as
+ * the fewest people of any side that went into it. */
+static int64_t
+support_of(const struct agg *a, const struct acc *c)
+{
+	int64_t best = 0, n;
+
+	if (c->taint)
+		return (DISCLOSE_TAINT);
+	for (int k = 0; k < a->nsrc; k++) {
+		n = a->srcsup[k] ? c->supmax : c->pseen ?
+		    (int64_t)strmap_len(&c->pseen[k]) : 0;
+		if (n > 0 && (best == 0 || n < best))
+			best = n;
+	}
+	return (best);
+}
+
 int
 group_add_at(struct group *g, const struct value *row, uint64_t pos)
 {
@@ -378,6 +489,11 @@ group_add_at(struct group *g, const struct value *row, uint64_t pos)
 		struct agg *a = &g->aggs[i];
 		struct acc *c = &acc[i];
 
+		if (a->fn == A_SUPPORT) {
+			if (add_support(a, c, row) != 0)
+				return (-ENOMEM);
+			continue;
+		}
 		if (a->arg == NULL) {
 			c->n++;
 			continue;
@@ -444,6 +560,23 @@ merge_seen(void *arg, const char *s, size_t n, uint32_t v)
 static int
 merge_acc(const struct agg *a, struct acc *d, struct acc *s)
 {
+	if (a->fn == A_SUPPORT) {
+		d->taint |= s->taint;
+		if (s->supmax > d->supmax)
+			d->supmax = s->supmax;
+		if (s->pseen == NULL)
+			return (0);
+		if (d->pseen == NULL) {
+			d->pseen = s->pseen;
+			s->pseen = NULL;
+			return (0);
+		}
+		for (int k = 0; k < MAXSRC; k++)
+			if (strmap_each(&s->pseen[k], merge_seen,
+			    &d->pseen[k]) != 0)
+				return (-ENOMEM);
+		return (0);
+	}
 	if (s->n == 0)
 		return (0);
 	if ((a->fn == A_MIN || a->fn == A_MAX) && (d->n == 0 ||
@@ -587,6 +720,9 @@ group_finish(struct group *g)
 
 			o->t = a->out;
 			switch (a->fn) {
+			case A_SUPPORT:
+				o->i = support_of(a, c);
+				break;
 			case A_COUNT:
 				o->i = c->n;
 				break;

@@ -41,7 +41,7 @@ join_rows(struct qctx *q, const struct stage *st, const struct table *in,
 	struct table *right = NULL, *out = NULL;
 	strmap_t first;			/* key → first right row + 1 */
 	size_t *next = NULL;		/* right row → next with that key */
-	int rkind, lc, rc, ncols, said = 0;
+	int rkind, lc, rc, ncols, said = 0, ro = -1;
 	char name[128];
 
 	strmap_init(&first);
@@ -83,12 +83,17 @@ join_rows(struct qctx *q, const struct stage *st, const struct table *in,
 	if ((out = table_new(ncols)) == NULL)
 		goto fail;
 	for (int c = 0; c < in->ncols; c++)
-		table_set_col(out, c, in->cols[c].name, in->cols[c].type);
+		table_copy_col(out, c, in, c);
 	for (int c = 0; c < right->ncols; c++) {
 		snprintf(name, sizeof(name), "%s.%s", st->join_kind,
 		    right->cols[c].name);
+		table_copy_col(out, in->ncols + c, right, c);
 		table_set_col(out, in->ncols + c, name, right->cols[c].type);
 	}
+	/* An analyst's record-level rows, joined ones too, are their own
+	 * org's. */
+	if (q->record && q->lim && q->lim->own_org)
+		ro = verb_col(right, "org");
 	for (size_t l = 0; l < in->nrows; l++) {
 		const struct value *lv = table_row(in, l);
 		uint32_t r;
@@ -97,9 +102,13 @@ join_rows(struct qctx *q, const struct stage *st, const struct table *in,
 		    !strmap_get(&first, lv[lc].s, strlen(lv[lc].s), &r))
 			continue;
 		for (; r != 0; r = (uint32_t)next[r - 1]) {
-			struct value *o = table_add_row(out);
+			const struct value *rv = table_row(right, r - 1);
+			struct value *o;
 
-			if (o == NULL)
+			if (ro >= 0 && (rv[ro].t != V_STR || strcmp(rv[ro].s,
+			    q->lim->own_org) != 0))
+				continue;
+			if ((o = table_add_row(out)) == NULL)
 				goto fail;
 			memcpy(o, lv, sizeof(*o) * (size_t)in->ncols);
 			memcpy(o + in->ncols, table_row(right, r - 1),

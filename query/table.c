@@ -53,6 +53,27 @@ table_set_col(struct table *t, int c, const char *name, enum vtype type)
 	return (0);
 }
 
+int
+table_copy_col(struct table *t, int c, const struct table *src, int sc)
+{
+	if (table_set_col(t, c, src->cols[sc].name, src->cols[sc].type) != 0)
+		return (-ENOMEM);
+	t->cols[c].dict = src->cols[sc].dict;
+	t->cols[c].hidden = src->cols[sc].hidden;
+	t->cols[c].key = src->cols[sc].key;
+	t->cols[c].person = src->cols[sc].person;
+	return (0);
+}
+
+int
+table_hidden_col(const struct table *t, const char *name)
+{
+	for (int c = 0; c < t->ncols; c++)
+		if (t->cols[c].hidden && strcmp(t->cols[c].name, name) == 0)
+			return (c);
+	return (-1);
+}
+
 struct value *
 table_add_row(struct table *t)
 {
@@ -299,8 +320,46 @@ json_value(FILE *f, const struct value *v)
 		    v->t == V_STR && v->s ? strlen(v->s) : n);
 }
 
+static int write_visible(FILE *f, const struct table *t, enum out_format fmt,
+    uint64_t data_version, double elapsed_ms);
+
+/* Hidden columns (a row's support) are the query's, not the reader's:
+ * the formats see a copy without them. */
 int
 table_write(FILE *f, const struct table *t, enum out_format fmt,
+    uint64_t data_version, double elapsed_ms)
+{
+	struct table v = *t;
+	int nv = 0, rc;
+
+	for (int c = 0; c < t->ncols; c++)
+		nv += !t->cols[c].hidden;
+	if (nv == t->ncols)
+		return (write_visible(f, t, fmt, data_version, elapsed_ms));
+	v.ncols = nv;
+	v.cols = calloc((size_t)nv + 1, sizeof(*v.cols));
+	v.cells = malloc((t->nrows * (size_t)nv + 1) * sizeof(*v.cells));
+	if (v.cols == NULL || v.cells == NULL) {
+		free(v.cols);
+		free(v.cells);
+		return (-ENOMEM);
+	}
+	for (int c = 0, k = 0; c < t->ncols; c++)
+		if (!t->cols[c].hidden)
+			v.cols[k++] = t->cols[c];
+	for (size_t r = 0; r < t->nrows; r++)
+		for (int c = 0, k = 0; c < t->ncols; c++)
+			if (!t->cols[c].hidden)
+				v.cells[r * (size_t)nv + (size_t)k++] =
+				    table_row(t, r)[c];
+	rc = write_visible(f, &v, fmt, data_version, elapsed_ms);
+	free(v.cols);
+	free(v.cells);
+	return (rc);
+}
+
+static int
+write_visible(FILE *f, const struct table *t, enum out_format fmt,
     uint64_t data_version, double elapsed_ms)
 {
 	char buf[4096];

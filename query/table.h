@@ -37,6 +37,9 @@ struct column {
 	enum vtype	type;
 	const char	*dict;		/* strings are this dictionary field's,
 					   with their ids in value.i */
+	int		hidden;		/* carried, never printed (support) */
+	int		key;		/* a group key: never suppressed */
+	int		person;		/* holds person pseudonyms */
 };
 
 struct table {
@@ -54,6 +57,10 @@ struct table {
 struct table *table_new(int ncols);
 void table_free(struct table *t);
 int table_set_col(struct table *t, int c, const char *name, enum vtype type);
+/* Column c of t as column sc of src: name, type and flags. */
+int table_copy_col(struct table *t, int c, const struct table *src, int sc);
+/* The hidden column called name, or -1. */
+int table_hidden_col(const struct table *t, const char *name);
 /* Append a row; returns its cells (ncols of V_NULL) or NULL. */
 struct value *table_add_row(struct table *t);
 struct value *table_row(const struct table *t, size_t r);
@@ -69,7 +76,8 @@ int value_cmp(const struct value *a, const struct value *b);
 
 enum out_format { OUT_TABLE, OUT_CSV, OUT_JSON, OUT_NDJSON };
 int out_format_parse(const char *s, enum out_format *f);
-/* meta: data version and elapsed time for JSON. */
+/* meta: data version and elapsed time for JSON.  Hidden columns are
+ * left out of every format. */
 int table_write(FILE *f, const struct table *t, enum out_format fmt,
     uint64_t data_version, double elapsed_ms);
 

@@ -315,8 +315,12 @@ contact(struct qctx *q, const struct stage *st, const struct table *in)
 	const struct value **fval = NULL;
 	strmap_t pmap;
 	size_t nc = 0, np = 0, pcap = 0;
-	int64_t within = v->within->i;
+	int64_t within;
 
+	if (verb_days(q, v->within, &within) != 0) {
+		table_free(scratch);
+		return (NULL);
+	}
 	strmap_init(&pmap);
 	verb_names_init(&people, scratch);
 	verb_names_init(&svc, scratch);

@@ -69,8 +69,13 @@ verb_journeys(struct qctx *q, const struct stage *st,
 	size_t nc = 0, nsteps = 0, nrt = 0;
 	struct table *t = NULL;
 	uint32_t id;
+	int64_t within = 0;
+	const char *fromname = NULL;
 	int cp, cs, cd;
 
+	if ((v->within && verb_days(q, v->within, &within) != 0) ||
+	    (v->from && (fromname = verb_text(q, v->from)) == NULL))
+		return (NULL);
 	if ((cp = verb_need(q, st, in, "journeys", "person", V_NULL)) < 0 ||
 	    (cs = verb_need(q, st, in, "journeys", "service", V_NULL)) < 0 ||
 	    (cd = verb_need(q, st, in, "journeys", "date", V_DATE)) < 0)
@@ -97,8 +102,8 @@ verb_journeys(struct qctx *q, const struct stage *st,
 		    .service = (uint32_t)sv, .date = (int32_t)row[cd].i,
 		    .row = r };
 	}
-	if (v->from) {
-		if (strmap_get(&sn.map, v->from->name, strlen(v->from->name),
+	if (fromname) {
+		if (strmap_get(&sn.map, fromname, strlen(fromname),
 		    &id))
 			from = id;
 		else
@@ -112,7 +117,7 @@ verb_journeys(struct qctx *q, const struct stage *st,
 			continue;
 		if (from >= 0 && a->service != (uint32_t)from)
 			continue;
-		if (v->within && b->date - a->date > v->within->i)
+		if (v->within && b->date - a->date > within)
 			continue;
 		s[nsteps++] = (struct step){ a->service, b->service,
 		    a->person, (int64_t)b->date - a->date };

@@ -32,9 +32,8 @@ by_group_period(const void *a, const void *b, void *arg)
 	return ((x->n > y->n) - (x->n < y->n));
 }
 
-/* The V_MONTH, V_QUARTER or V_FY value of a day. */
-static int64_t
-period_of(enum vtype pt, int32_t days)
+int64_t
+verb_period_of(enum vtype pt, int32_t days)
 {
 	int y, m, d, fy = date_fy(days);
 
@@ -145,7 +144,7 @@ verb_trend(struct qctx *q, const struct stage *st, const struct table *in)
 
 		if (row[cd].t == V_NULL || (cf >= 0 && row[cf].t == V_NULL))
 			continue;
-		it[n] = (struct item){ row, period_of(pt, (int32_t)row[cd].i),
+		it[n] = (struct item){ row, verb_period_of(pt, (int32_t)row[cd].i),
 		    n };
 		n++;
 	}

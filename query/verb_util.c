@@ -145,3 +145,26 @@ verb_need(struct qctx *q, const struct stage *st, const struct table *in,
 		    vtype_name(in->cols[c].type)));
 	return (c);
 }
+
+int
+verb_days(struct qctx *q, const struct expr *e, int64_t *days)
+{
+	const char *pv;
+
+	if (e->k != E_PARAM) {
+		*days = e->i;
+		return (0);
+	}
+	if ((pv = eval_param(q, e)) == NULL)
+		return (-1);
+	if (pql_text_days(pv, days) != 0)
+		return (q_error(q, e->off, e->len, "parameter $%s \"%s\" is "
+		    "not a number of days (30d)", e->name, pv));
+	return (0);
+}
+
+const char *
+verb_text(struct qctx *q, const struct expr *e)
+{
+	return (e->k == E_PARAM ? eval_param(q, e) : e->name);
+}

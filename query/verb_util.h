@@ -65,4 +65,12 @@ int verb_need(struct qctx *q, const struct stage *st, const struct table *in,
  * in any real place comes near; nothing wraps silently). */
 struct value verb_fit(enum vtype t, __int128 v);
 
+/* The V_MONTH, V_QUARTER or V_FY value of a day. */
+int64_t verb_period_of(enum vtype pt, int32_t days);
+/* A number of days written as 30d or as a $parameter; 0, or -1 after
+ * an error at e. */
+int verb_days(struct qctx *q, const struct expr *e, int64_t *days);
+/* A string written in quotes or as a $parameter; NULL after an error. */
+const char *verb_text(struct qctx *q, const struct expr *e);
+
 #endif
