@@ -72,8 +72,10 @@ list(const struct questions *qs, enum out_format fmt)
 		    strlen(q->name)) };
 		row[1] = (struct value){ V_STR, -1, table_strdup(t, q->title,
 		    strlen(q->title)) };
+		/* A local question need not answer a handbook row. */
 		row[2] = (struct value){ V_STR, -1, table_strdup(t,
-		    q->handbook, strlen(q->handbook)) };
+		    q->handbook ? q->handbook : "",
+		    q->handbook ? strlen(q->handbook) : 0) };
 		row[3] = (struct value){ V_STR, -1, params_text(t, q) };
 		for (int c = 0; c < 4; c++)
 			if (row[c].s == NULL)
@@ -138,7 +140,7 @@ cmd_ask(int argc, char **argv)
 	struct questions qs;
 	const struct question *q;
 	enum out_format fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
-	const char *dir = QUESTIONS_DIR, *name = NULL;
+	const char *dir = NULL, *name = NULL;
 	char err[4096], *eq;
 	int ch, ng = 0, nb, rc, listing = 0;
 
@@ -183,6 +185,12 @@ cmd_ask(int argc, char **argv)
 	if (!listing && name == NULL)
 		return (cli_usage(argv[0], "which question? (placed ask "
 		    "--list shows them)"));
+	/* --questions, else the config's questions, else ./etc/questions. */
+	if ((rc = cli_resolve(&env)) != 0)
+		return (rc);
+	if (dir == NULL)
+		dir = env.cf && env.cf->questions[0] ? env.cf->questions :
+		    QUESTIONS_DIR;
 	if ((rc = questions_load(dir, &qs, err, sizeof(err))) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
@@ -209,9 +217,7 @@ cmd_ask(int argc, char **argv)
 		questions_free(&qs);
 		return (EXIT_USAGE);
 	}
-	rc = cli_resolve(&env);
-	if (rc == 0)
-		rc = run(q, env.db, bound, nb, fmt);
+	rc = run(q, env.db, bound, nb, fmt);
 	questions_free(&qs);
 	return (rc);
 }

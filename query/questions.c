@@ -451,8 +451,6 @@ read_question(struct reader *r, const char *buf, struct question *q)
 	}
 	if (q->title == NULL)
 		return (rerr(r, 1, "no \"# title:\" line in the header"));
-	if (q->handbook == NULL)
-		return (rerr(r, 1, "no \"# handbook:\" line in the header"));
 	if (*s == '\0')
 		return (rerr(r, ln, "no query after the header"));
 	if ((q->text = strdup(s)) == NULL)
@@ -704,7 +702,8 @@ question_obj(const struct question *q)
 	}
 	if (json_object_set_new(o, "name", json_string(q->name)) != 0 ||
 	    json_object_set_new(o, "title", json_string(q->title)) != 0 ||
-	    json_object_set_new(o, "handbook", json_string(q->handbook)) != 0)
+	    json_object_set_new(o, "handbook", q->handbook ?
+	    json_string(q->handbook) : json_null()) != 0)
 		goto fail;
 	/* json_object_set_new() takes ps even when it fails. */
 	if (json_object_set_new(o, "params", ps) != 0) {

@@ -157,10 +157,17 @@ Test(questions, error_no_title)
 	load_fails("q.pql:1: no \"# title:\" line in the header");
 }
 
-Test(questions, error_no_handbook)
+/* A council's own question need not answer a row of the handbook. */
+Test(questions, handbook_optional)
 {
+	struct questions qs = { 0 };
+	char err[1024];
+
 	put("q.pql", "# title: T\nspend\n");
-	load_fails("q.pql:1: no \"# handbook:\" line in the header");
+	cr_assert_eq(questions_load(dir, &qs, err, sizeof(err)), 0, "%s", err);
+	cr_assert_eq(qs.n, 1);
+	cr_expect_null(qs.v[0].handbook);
+	questions_free(&qs);
 }
 
 Test(questions, error_unknown_field)
