@@ -18,6 +18,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/mman.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <jansson.h>
@@ -174,9 +175,10 @@ load_done(void *arg)
 			respond_json(r, 422, o);
 		}
 	}
-	snprintf(audit, sizeof(audit), "{\"what\":\"load-request\",\"who\":"
-	    "\"%s\",\"kind\":\"%s\",\"batch\":%u,\"rows\":%llu,\"rejected\":"
-	    "%llu,\"ok\":%s}", j->who, schema_kind(j->o.kind)->name,
+	snprintf(audit, sizeof(audit), "{\"at\":%lld,\"what\":\"load-request\","
+	    "\"who\":\"%s\",\"kind\":\"%s\",\"batch\":%u,\"rows\":%llu,"
+	    "\"rejected\":%llu,\"ok\":%s}", (long long)time(NULL), j->who,
+	    schema_kind(j->o.kind)->name,
 	    j->rc == 0 ? j->res.br.id : 0,
 	    (unsigned long long)j->res.br.rows,
 	    (unsigned long long)j->res.br.rejected,

@@ -91,10 +91,7 @@ static int
 run(const struct question *q, const char *db, const struct pql_param *bound,
     int nb, enum out_format fmt)
 {
-	struct timespec t0, t1;
-	struct table *t = NULL;
-	char err[4096];
-	uint64_t dv = 0;
+	char err[1024], what[256];
 	store_t *st;
 	int rc;
 
@@ -102,25 +99,10 @@ run(const struct question *q, const char *db, const struct pql_param *bound,
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = pql_run(st, q->text, strlen(q->text), bound, nb, &t, &dv, err,
-	    sizeof(err));
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	if (rc != 0) {
-		fprintf(stderr, "placed: ask %s: %s\n", q->name, err);
-	} else {
-		rc = table_write(stdout, t, fmt, dv,
-		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
-		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
-		if (rc == 0 && fflush(stdout) != 0)
-			rc = -EIO;
-		if (rc)
-			fprintf(stderr, "placed: ask: cannot write the "
-			    "result\n");
-	}
-	table_free(t);
+	snprintf(what, sizeof(what), "ask %s", q->name);
+	rc = cli_query_print(st, what, q->text, bound, nb, fmt);
 	store_close(st);
-	return (rc ? 1 : 0);
+	return (rc);
 }
 
 int

@@ -324,3 +324,40 @@ cmd_retire(int argc, char **argv)
 	store_close(st);
 	return (rc ? 1 : 0);
 }
+
+/* audit ----------------------------------------------------------------- */
+
+static int
+audit_line(void *arg, const char *json, size_t n)
+{
+	(void)arg;
+	fwrite(json, 1, n, stdout);
+	putchar('\n');
+	return (ferror(stdout) ? -EIO : 0);
+}
+
+int
+cmd_audit(int argc, char **argv)
+{
+	struct cli_env env = { 0 };
+	store_t *st;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = data_opts(argc, argv, &env, NULL)) != 0)
+		return (rc < 0 ? 0 : rc);
+	if (optind != argc)
+		return (cli_usage("audit", "no arguments wanted"));
+	if (open_ro(&env, &st, &txn) != 0)
+		return (1);
+	rc = store_audit_each(st, txn, audit_line, NULL);
+	store_txn_abort(txn);
+	store_close(st);
+	if (rc == 0 && fflush(stdout) != 0)
+		rc = -EIO;
+	if (rc) {
+		fprintf(stderr, "placed: audit: %s\n", store_strerror(rc));
+		return (1);
+	}
+	return (0);
+}

@@ -59,11 +59,8 @@ query_main(int argc, char **argv, int explain)
 	struct cli_env env = { 0 };
 	struct pql_param params[MAXPARAMS];
 	enum out_format fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
-	struct timespec t0, t1;
-	struct table *t = NULL;
 	const char *file = NULL;
 	char *text = NULL, err[4096], *eq;
-	uint64_t dv = 0;
 	store_t *st;
 	int ch, np = 0, rc;
 
@@ -113,34 +110,46 @@ query_main(int argc, char **argv, int explain)
 		free(text);
 		return (1);
 	}
-	clock_gettime(CLOCK_MONOTONIC, &t0);
 	if (explain) {
 		rc = pql_explain(st, text, strlen(text), params, np, stdout,
 		    err, sizeof(err));
 		if (rc)
 			fprintf(stderr, "placed: explain: %s\n", err);
-		store_close(st);
-		free(text);
-		return (rc ? 1 : 0);
+	} else {
+		rc = cli_query_print(st, "query", text, params, np, fmt);
 	}
+	store_close(st);
+	free(text);
+	return (rc ? 1 : 0);
+}
+
+int
+cli_query_print(store_t *st, const char *what, const char *text,
+    const struct pql_param *params, int np, int fmt)
+{
+	struct timespec t0, t1;
+	struct table *t = NULL;
+	char err[4096];
+	uint64_t dv = 0;
+	int rc;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
 	rc = pql_run(st, text, strlen(text), params, np, &t, &dv, err,
 	    sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != 0) {
-		fprintf(stderr, "placed: query: %s\n", err);
+		fprintf(stderr, "placed: %s: %s\n", what, err);
 	} else {
-		rc = table_write(stdout, t, fmt, dv,
+		rc = table_write(stdout, t, (enum out_format)fmt, dv,
 		    (double)(t1.tv_sec - t0.tv_sec) * 1e3 +
 		    (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 		if (rc == 0 && fflush(stdout) != 0)
 			rc = -EIO;
 		if (rc)
-			fprintf(stderr, "placed: query: cannot write the "
-			    "result\n");
+			fprintf(stderr, "placed: %s: cannot write the "
+			    "result\n", what);
 	}
 	table_free(t);
-	store_close(st);
-	free(text);
 	return (rc ? 1 : 0);
 }
 

@@ -34,6 +34,9 @@ static const struct {
 	{ "retire", cmd_retire, "retire ID [--db DIR]",
 	  "Retire a live batch: its records stop counting; nothing is "
 	  "rewritten." },
+	{ "audit", cmd_audit, "audit [--db DIR]",
+	  "Print the audit trail, oldest first, one JSON object a line: every "
+	  "load,\nretire and served query, with who, when and what." },
 	{ "key", cmd_key, "key init [--key FILE]",
 	  "Create the pseudonymisation key (mode 0600, never overwritten)." },
 	{ "query", cmd_query,

@@ -643,3 +643,21 @@ store_audit(store_t *st, MDB_txn *txn, const char *json)
 	v.mv_data = (void *)json;
 	return (mdb_rc(mdb_put(txn, st->audit, &k, &v, MDB_APPEND)));
 }
+
+int
+store_audit_each(store_t *st, MDB_txn *txn, store_audit_cb cb, void *arg)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, st->audit, &cur)) != 0)
+		return (mdb_rc(rc));
+	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
+		op = MDB_NEXT;
+		if ((rc = cb(arg, v.mv_data, v.mv_size)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return (rc == MDB_NOTFOUND ? 0 : rc > 0 ? mdb_rc(rc) : rc);
+}

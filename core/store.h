@@ -116,5 +116,10 @@ int store_dict_str(store_t *st, MDB_txn *txn, const char *field, uint32_t id,
 
 /* Append one audit record (a JSON object text). */
 int store_audit(store_t *st, MDB_txn *txn, const char *json);
+/* Every audit record, oldest first; a non-zero return from cb stops the
+ * walk and is returned. */
+typedef int (*store_audit_cb)(void *arg, const char *json, size_t n);
+int store_audit_each(store_t *st, MDB_txn *txn, store_audit_cb cb,
+    void *arg);
 
 #endif
