@@ -23,6 +23,7 @@
 #define READ_SIZE	(64u << 10)
 #define CHUNK_SIZE	(64u << 10)
 #define QUERY_BODY_MAX	(1u << 20)	/* a query text, not a file */
+#define LINGER_MS	2000	/* reading after an early answer */
 
 enum tmode { T_NONE, T_IDLE, T_HEADER, T_BODY };
 
@@ -68,9 +69,11 @@ struct wreq {
 static http_parser_settings settings;
 
 static void conn_close(struct hconn *c);
+static void send_buf(struct hconn *c, char *buf, size_t n);
 static void read_stop(struct hconn *c);
 static void read_start(struct hconn *c);
 static void conn_feed(struct hconn *c, const char *data, size_t n);
+static void alloc_cb(uv_handle_t *h, size_t hint, uv_buf_t *b);
 
 static const char *
 reason(int status)
@@ -173,6 +176,7 @@ req_reset(struct hreq *r)
 	free(r->accept);
 	free(r->if_none_match);
 	free(r->content_type);
+	free(r->expect);
 	free(r->body);
 	memset(r, 0, sizeof(*r));
 }
@@ -238,6 +242,7 @@ header_done(struct hconn *c)
 		{ "accept", offsetof(struct hreq, accept) },
 		{ "if-none-match", offsetof(struct hreq, if_none_match) },
 		{ "content-type", offsetof(struct hreq, content_type) },
+		{ "expect", offsetof(struct hreq, expect) },
 	};
 
 	if (c->hf == NULL)
@@ -412,6 +417,16 @@ on_headers_complete(http_parser *p)
 	if (api_headers(r) != 0) {
 		c->close_after = 1;
 		return (-1);
+	}
+	/* curl and others wait for this before sending a large body. */
+	if (r->expect && strcasecmp(r->expect, "100-continue") == 0 &&
+	    p->http_major == 1 && p->http_minor >= 1 &&
+	    ((p->flags & F_CHUNKED) || (r->content_length != UINT64_MAX &&
+	    r->content_length > 0))) {
+		char *cont = strdup("HTTP/1.1 100 Continue\r\n\r\n");
+
+		if (cont)
+			send_buf(c, cont, strlen(cont));
 	}
 	return (0);
 }
@@ -673,6 +688,47 @@ http_param(const struct hreq *r, const char *name)
 	return (NULL);
 }
 
+static void
+shutdown_cb(uv_shutdown_t *req, int status)
+{
+	(void)status;
+	free(req);
+}
+
+static void
+linger_read_cb(uv_stream_t *s, ssize_t nread, const uv_buf_t *b)
+{
+	free(b->base);
+	if (nread < 0)
+		conn_close(s->data);
+}
+
+/*
+ * An answer sent before the request was read to its end (a refused body,
+ * a timeout): closing now, with the client's bytes unread, would reset
+ * the connection and could destroy the answer before the client reads
+ * it.  Send FIN instead and discard what still comes, for a while.
+ */
+static void
+conn_linger(struct hconn *c)
+{
+	uv_shutdown_t *sr = malloc(sizeof(*sr));
+
+	c->in_msg = 0;
+	if (sr == NULL || uv_shutdown(sr, (uv_stream_t *)&c->tcp,
+	    shutdown_cb) != 0) {
+		free(sr);
+		conn_close(c);
+		return;
+	}
+	read_stop(c);
+	if (uv_read_start((uv_stream_t *)&c->tcp, alloc_cb,
+	    linger_read_cb) == 0)
+		c->reading = 1;
+	c->tmode = T_IDLE;
+	uv_timer_start(&c->timer, timer_cb, LINGER_MS, 0);
+}
+
 /* The answer is out: ready for the next request, or close. */
 static void
 done_request(struct hconn *c)
@@ -684,7 +740,10 @@ done_request(struct hconn *c)
 	c->busy = 0;
 	req_reset(&c->req);
 	if (c->close_after || c->srv->stopping) {
-		conn_close(c);
+		if (c->in_msg && !c->fake)
+			conn_linger(c);
+		else
+			conn_close(c);
 		return;
 	}
 	http_parser_pause(&c->p, 0);

@@ -96,7 +96,7 @@ struct hreq {
 	char		*path;		/* decoded, without the query */
 	struct hparam	params[HREQ_MAXPARAMS];
 	int		nparams;
-	char		*auth, *accept, *if_none_match, *content_type;
+	char		*auth, *accept, *if_none_match, *content_type, *expect;
 	char		*body;		/* buffered body (not for loads) */
 	size_t		bodylen, bodycap;
 	uint64_t	content_length;	/* as sent, or UINT64_MAX */
