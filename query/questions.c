@@ -568,7 +568,8 @@ questions_load(const char *dir, struct questions *out, char *err,
 	}
 	closedir(d);
 	d = NULL;
-	qsort(names, n, sizeof(*names), by_name);
+	if (n > 1)
+		qsort(names, n, sizeof(*names), by_name);
 	if (n > 0 && (out->v = calloc(n, sizeof(*out->v))) == NULL)
 		goto nomem;
 	for (size_t i = 0; i < n; i++) {
@@ -578,7 +579,7 @@ questions_load(const char *dir, struct questions *out, char *err,
 			break;
 	}
 	/* "a-b.pql" sorts before "a.pql", but "a" before "a-b". */
-	if (rc == 0)
+	if (rc == 0 && out->n > 1)
 		qsort(out->v, out->n, sizeof(*out->v), by_qname);
 	goto done;
 nomem:
