@@ -20,6 +20,7 @@
 #include "emit.h"
 #include "exec.h"
 #include "log.h"
+#include "plugin.h"
 #include "questions.h"
 #include "server.h"
 #include "table.h"
@@ -831,26 +832,76 @@ route_retire(struct hreq *r, const char *idtext)
 	}
 }
 
+static json_t *
+scheme_json(const struct placed_scheme *sc, int with_codes)
+{
+	json_t *o = json_pack("{s:s,s:s,s:s?,s:b,s:I}", "name", sc->name,
+	    "title", sc->title ? sc->title : "", "field", sc->field,
+	    "provisional", sc->provisional, "codes", (json_int_t)sc->ncodes);
+	json_t *lv = json_array(), *cs;
+
+	for (int i = 0; sc->levels && sc->levels[i]; i++)
+		json_array_append_new(lv, json_string(sc->levels[i]));
+	json_object_set_new(o, "levels", lv);
+	if (!with_codes)
+		return (o);
+	cs = json_array();
+	for (size_t i = 0; i < sc->ncodes; i++)
+		json_array_append_new(cs, json_pack("{s:s,s:s?,s:s?}", "code",
+		    sc->codes[i].code, "parent", sc->codes[i].parent, "title",
+		    sc->codes[i].title));
+	json_object_set_new(o, "codes", cs);
+	return (o);
+}
+
 static void
 route_schemes(struct hreq *r, const char *name)
 {
+	const struct plugins *ps = r->srv->plugins;
+	const struct plugin_scheme *sc;
+	json_t *a;
+
 	if (authorize(r, R_ANY, "list schemes") == NULL)
 		return;
-	/* XXX: classification schemes come with the plugins (issue 5). */
-	if (name)
-		http_error(r, 404, "not_found", "no classification scheme "
-		    "\"%s\": no scheme plugin is loaded", name);
-	else
-		respond_json(r, 200, json_pack("{s:[]}", "schemes"), NULL);
+	if (name) {
+		if ((sc = ps ? plugins_scheme(ps, name) : NULL) == NULL) {
+			http_error(r, 404, "not_found", "no classification "
+			    "scheme \"%s\" (GET /v1/schemes lists them)",
+			    name);
+			return;
+		}
+		respond_json(r, 200, scheme_json(&sc->s, 1), NULL);
+		return;
+	}
+	a = json_array();
+	for (size_t i = 0; ps && i < ps->nschemes; i++) {
+		json_t *o = scheme_json(&ps->schemes[i].s, 0);
+
+		json_object_set_new(o, "plugin",
+		    json_string(ps->schemes[i].plugin->name));
+		json_array_append_new(a, o);
+	}
+	respond_json(r, 200, json_pack("{s:o}", "schemes", a), NULL);
 }
 
 static void
 route_plugins(struct hreq *r)
 {
+	char *text;
+
 	if (authorize(r, R_ANY, "list plugins") == NULL)
 		return;
-	respond_json(r, 200, json_pack("{s:[],s:[]}", "plugins",
-	    "plugin_dirs"), NULL);
+	if (r->srv->plugins == NULL) {
+		respond_json(r, 200, json_pack("{s:[],s:[],s:[]}", "plugins",
+		    "failed", "plugin_dirs"), NULL);
+		return;
+	}
+	if ((text = plugins_json(r->srv->plugins)) == NULL) {
+		http_error(r, 500, "internal", "out of memory");
+		return;
+	}
+	http_respond(r, 200, "application/json", NULL, text, strlen(text));
+	free(text);
 }
 
 static void

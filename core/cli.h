@@ -56,5 +56,6 @@ int cli_query_print(struct store *st, const char *what, const char *text,
 int cmd_explain(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
+int cmd_check(int argc, char **argv);
 
 #endif

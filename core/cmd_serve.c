@@ -9,6 +9,7 @@
 #include "cli.h"
 #include "conf.h"
 #include "log.h"
+#include "plugin.h"
 #include "pseudo.h"
 #include "questions.h"
 #include "serve.h"
@@ -96,6 +97,16 @@ cmd_serve(int argc, char **argv)
 		store_close(s.st);
 		return (1);
 	}
+	/* A refused plugin is logged and left out; the server still runs. */
+	if (plugins_load(env.cf->plugins, env.cf, &s.plugins, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "placed: %s\n", err);
+		store_close(s.st);
+		return (1);
+	}
+	for (size_t i = 0; i < s.plugins->nfailed; i++)
+		log_error("serve", "plugin refused: %s: %s",
+		    s.plugins->failed[i].file, s.plugins->failed[i].reason);
 	if (s.tokens.n == 0)
 		log_warn("serve", "no tokens in %s: every request but /healthz "
 		    "will be refused (placed token add NAME --partner ID "
@@ -107,6 +118,7 @@ cmd_serve(int argc, char **argv)
 		free(s.questions);
 	}
 	free(s.audit);
+	plugins_free(s.plugins);
 	store_close(s.st);
 	return (rc == 0 ? 0 : 1);
 }

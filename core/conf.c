@@ -257,6 +257,83 @@ set_text(const struct setting *s, struct conf *c, const char *val,
 	return (0);
 }
 
+/* NAME.KEY of "plugin.NAME.KEY": [A-Za-z0-9_-]+ "." [A-Za-z0-9_.-]+ */
+static bool
+plugin_key_ok(const char *s)
+{
+	const char *dot = strchr(s, '.');
+
+	if (dot == NULL || dot == s || dot[1] == '\0')
+		return (false);
+	for (const char *p = s; *p; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || *p == '_' || *p == '-' ||
+		    (*p == '.' && p >= dot)))
+			return (false);
+	return (true);
+}
+
+/* The entry "NAME.KEY\0value\0" for nk in c->plugin_kv, or NULL. */
+static char *
+plugin_find(const struct conf *c, const char *nk)
+{
+	const char *p = c->plugin_kv, *end = p + c->plugin_kv_len;
+
+	while (p < end) {
+		const char *v = p + strlen(p) + 1;
+
+		if (strcmp(p, nk) == 0)
+			return ((char *)(uintptr_t)p);
+		p = v + strlen(v) + 1;
+	}
+	return (NULL);
+}
+
+static int
+plugin_set(struct conf *c, const char *nk, const char *val, char *err,
+    size_t errsz)
+{
+	size_t nn = strlen(nk) + 1, nv = strlen(val) + 1;
+	char *old;
+
+	if (!plugin_key_ok(nk)) {
+		snprintf(err, errsz, "plugin.%s: a plugin setting is "
+		    "plugin.NAME.KEY (letters, digits, _ and -)", nk);
+		return (-EINVAL);
+	}
+	if ((old = plugin_find(c, nk)) != NULL) {
+		size_t on = strlen(old) + 1;
+		size_t olen = on + strlen(old + on) + 1;
+		size_t tail = c->plugin_kv_len - (size_t)(old - c->plugin_kv) -
+		    olen;
+
+		memmove(old, old + olen, tail);
+		c->plugin_kv_len -= olen;
+	}
+	if (nn + nv > sizeof(c->plugin_kv) - c->plugin_kv_len) {
+		snprintf(err, errsz, "plugin.%s: plugin settings longer than "
+		    "%zu bytes in all", nk, sizeof(c->plugin_kv));
+		return (-EINVAL);
+	}
+	memcpy(c->plugin_kv + c->plugin_kv_len, nk, nn);
+	memcpy(c->plugin_kv + c->plugin_kv_len + nn, val, nv);
+	c->plugin_kv_len += nn + nv;
+	return (0);
+}
+
+const char *
+conf_plugin(const struct conf *c, const char *plugin, const char *key)
+{
+	char nk[512];
+	const char *e;
+
+	if (snprintf(nk, sizeof(nk), "%s.%s", plugin, key) >= (int)sizeof(nk))
+		return (NULL);
+	if ((e = plugin_find(c, nk)) == NULL)
+		return (NULL);
+	return (e + strlen(e) + 1);
+}
+
 int
 conf_set(struct conf *c, const char *name, const char *val, char *err,
     size_t errsz)
@@ -267,6 +344,8 @@ conf_set(struct conf *c, const char *name, const char *val, char *err,
 	uint64_t v = 0;
 	int rc;
 
+	if (strncmp(name, "plugin.", 7) == 0)
+		return (plugin_set(c, name + 7, val, err, errsz));
 	for (size_t i = 0; i < NSETTINGS; i++)
 		if (strcmp(settings[i].name, name) == 0)
 			s = &settings[i];

@@ -5,6 +5,10 @@
  * and etc/placed.conf); a file only changes what it names.  An unknown
  * name or a value out of range is an error "FILE:LINE: ...", so a typo
  * never passes silently.  The struct holds no pointers: copy it freely.
+ *
+ * "plugin.NAME.KEY = value" lines are settings for the plugin NAME; they
+ * are kept as text, unchecked, and read with conf_plugin() (a plugin sees
+ * them through its host table's config()).
  */
 #ifndef PLACED_CONF_H
 #define PLACED_CONF_H
@@ -21,7 +25,9 @@ struct conf {
 	char		tokens[1024];	/* token file; "placed.tokens" */
 	char		questions[1024];/* saved questions; "questions" beside
 					   the config file, or "etc/questions" */
-	char		plugins[4096];	/* plugin dirs, ':'-separated; "" */
+	char		plugins[4096];	/* plugin dirs, ':'-separated; "" is
+					   the build tree's or the installed
+					   directory (see plugin.h) */
 	unsigned	suppress;	/* K: person counts below K are null;
 					   2..1000, 5 */
 	uint64_t	max_header_bytes;	/* request line + headers; 16 KiB */
@@ -36,6 +42,10 @@ struct conf {
 	uint64_t	cache_bytes;	/* result cache; 64 MiB, 0 = none */
 	char		cache_control[256];	/* "max-age=5"; "" = no header */
 	uint64_t	grace_ms;	/* shutdown grace; 10 s */
+	/* Plugin settings: packed "NAME.KEY\0value\0" pairs, later lines
+	 * replacing earlier ones; see conf_plugin(). */
+	char		plugin_kv[8192];
+	size_t		plugin_kv_len;
 };
 
 /* Fill c with every default; questions is "etc/questions". */
@@ -51,12 +61,21 @@ int conf_read(const char *path, struct conf *c, char *err, size_t errsz);
 
 /*
  * Set one setting from its text, with the same checks as a config line
- * (for command-line overrides such as serve --listen).  Returns 0, -ENOENT
+ * (for command-line overrides such as serve --listen); a name
+ * "plugin.NAME.KEY" (NAME and KEY of letters, digits, '_', '-' and, in
+ * KEY, '.') sets a plugin setting.  Returns 0, -ENOENT
  * for an unknown name or -EINVAL for a bad value, with the reason (not
  * prefixed by a file or line) in err.
  */
 int conf_set(struct conf *c, const char *name, const char *val, char *err,
     size_t errsz);
+
+/*
+ * The value of "plugin.PLUGIN.KEY", or NULL when it is not set.  The
+ * string lives in c.
+ */
+const char *conf_plugin(const struct conf *c, const char *plugin,
+    const char *key);
 
 /*
  * Split a valid listen value into the address (without brackets) and the

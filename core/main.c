@@ -68,6 +68,13 @@ static const struct {
 	{ "demo", cmd_demo,
 	  "demo [--db DIR] [--people N] [--seed S] [--key FILE]",
 	  "Generate and load Chigley, the handbook's falls example place." },
+	{ "check", cmd_check,
+	  "check [-c FILE] [--plugins DIR[:DIR]...] [--rules DIR]\n"
+	  "                   [--classify KIND FIELD=VALUE...]",
+	  "List the plugins (name, version, ABI, file, and the schemes, "
+	  "classifiers,\nimporters and functions each registered) and those "
+	  "refused, with why;\n--classify runs the classifiers of KIND on one "
+	  "record.  Exit 1 when a\nplugin was refused or a classifier failed." },
 	{ "serve", cmd_serve,
 	  "serve [--db DIR] [-c FILE] [--listen ADDR:PORT] [--tokens FILE]\n"
 	  "                   [--questions DIR] [--key FILE]",

@@ -20,6 +20,7 @@
 
 struct questions;
 struct cache;
+struct plugins;
 
 struct srv_opts {
 	char		listen[256];
@@ -61,6 +62,7 @@ struct server {
 	struct srv_opts	o;
 	struct tokens	tokens;
 	struct questions *questions;
+	struct plugins	*plugins;	/* loaded at start; NULL: none */
 	struct cache	*cache;
 	struct metrics	m;
 	uv_tcp_t	listener;

@@ -138,8 +138,9 @@ struct placed_host_api {
 			    __attribute__((format(printf, 3, 4)));
 	void		*(*alloc)(size_t n);
 	void		(*free)(void *p);
-	/* A setting of this plugin's section of the configuration
-	 * ("[plugin NAME]" lines), or NULL. */
+	/* A setting of this plugin's in the configuration (the line
+	 * "plugin.NAME.KEY = value" for config(h, "KEY")), or NULL; the
+	 * host owns the string, valid until fini. */
 	const char	*(*config)(placed_host_t *h, const char *name);
 	/* 0, or -1 with a reason logged (a duplicate name, a bad code). */
 	int		(*register_scheme)(placed_host_t *h,
@@ -150,7 +151,9 @@ struct placed_host_api {
 			    const struct placed_importer *i);
 	int		(*register_function)(placed_host_t *h,
 			    const struct placed_function *f);
-	/* PCRE2 (UTF, JIT when available); NULL with err on a bad pattern. */
+	/* PCRE2 (UTF, JIT when available); NULL with err on a bad pattern.
+	 * Free with regex_free; a compiled pattern may be matched from
+	 * several threads at once. */
 	void		*(*regex_compile)(placed_host_t *h, const char *pattern,
 			    char *err, size_t errsz);
 	/* 1 match, 0 none, -1 error. */

@@ -368,11 +368,19 @@ Test(http, schemes_and_plugins, .timeout = 20)
 	o = get_json("/v1/schemes", S.reader, 200);
 	cr_assert(json_is_array(json_object_get(o, "schemes")));
 	json_decref(o);
+	/* The build tree's placed loads the build tree's plugins. */
+	o = get_json("/v1/schemes/cofog", S.reader, 200);
+	cr_assert_eq(json_array_size(json_object_get(o, "codes")), 188);
+	cr_assert_str_eq(json_string_value(json_object_get(o, "field")),
+	    "cofog");
+	cr_assert_eq(json_array_size(json_object_get(o, "levels")), 3);
+	json_decref(o);
 	http_get(&r, "/v1/schemes/icd10", S.reader);
 	expect_status(&r, 404);
 	resp_free(&r);
 	o = get_json("/v1/plugins", S.loader, 200);
 	cr_assert(json_is_array(json_object_get(o, "plugins")));
+	cr_assert_geq(json_array_size(json_object_get(o, "plugins")), 1);
 	json_decref(o);
 	http_get(&r, "/v1/plugins", NULL);
 	expect_status(&r, 401);
