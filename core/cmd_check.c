@@ -95,8 +95,6 @@ try_classify(const struct plugins *ps, const char *kind, char **fv, int n)
 	return (rc);
 }
 
-#define RULES_DIR	"etc/rules"
-
 /* A rule's code must be one of its scheme's, and the scheme loaded. */
 static int
 known_code(void *arg, const char *scheme, const char *code)
@@ -220,7 +218,7 @@ cmd_check(int argc, char **argv)
 	    ps->n == 1 ? "" : "s", ps->nfailed);
 	rc = ps->nfailed ? 1 : 0;
 
-	if (check_rules(ps, rules ? rules : RULES_DIR, rules != NULL) != 0)
+	if (check_rules(ps, rules ? rules : env.cf->rules, rules != NULL) != 0)
 		rc = 1;
 
 	if (kind && try_classify(ps, kind, argv + optind, argc - optind))

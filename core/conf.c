@@ -44,6 +44,7 @@ static const struct setting {
 	{ "listen",		CT_LISTEN,   STR(listen), 0, 0 },
 	{ "tokens",		CT_PATH,     STR(tokens), 0, 0 },
 	{ "questions",		CT_PATH,     STR(questions), 0, 0 },
+	{ "rules",		CT_PATH,     STR(rules), 0, 0 },
 	{ "plugins",		CT_TEXT,     STR(plugins), 0, 0 },
 	{ "suppress",		CT_COUNT,    NUM(suppress), 2, 1000 },
 	{ "max_header_bytes",	CT_SIZE,     NUM(max_header_bytes),
@@ -76,6 +77,7 @@ conf_defaults(struct conf *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->tokens, sizeof(c->tokens), "placed.tokens");
 	snprintf(c->questions, sizeof(c->questions), "etc/questions");
+	snprintf(c->rules, sizeof(c->rules), "etc/rules");
 	c->plugins[0] = '\0';
 	c->suppress = 5;
 	c->max_header_bytes = 16 * KIB;
@@ -406,13 +408,32 @@ strip(char *s)
 	return (s);
 }
 
+/* The directory NAME beside the config file at path. */
+static int
+beside(const char *path, const char *name, char *out, size_t outsz,
+    char *err, size_t errsz)
+{
+	const char *slash = strrchr(path, '/');
+	int n;
+
+	if (slash == NULL)
+		n = snprintf(out, outsz, "%s", name);
+	else
+		n = snprintf(out, outsz, "%.*s/%s", (int)(slash - path), path,
+		    name);
+	if (n < 0 || (size_t)n >= outsz) {
+		snprintf(err, errsz, "%s: path too long", path);
+		return (-1);
+	}
+	return (0);
+}
+
 int
 conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 {
 	char line[8192], why[512];
-	const char *slash;
 	unsigned lineno = 0;
-	bool questions = false;
+	bool questions = false, rules = false;
 	FILE *f;
 	int rc, e;
 
@@ -451,6 +472,8 @@ conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 		}
 		if (strcmp(name, "questions") == 0)
 			questions = true;
+		if (strcmp(name, "rules") == 0)
+			rules = true;
 	}
 	if (ferror(f)) {
 		e = errno;
@@ -459,17 +482,10 @@ conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 		return (-EIO);
 	}
 	fclose(f);
-	if (!questions) {
-		if ((slash = strrchr(path, '/')) == NULL)
-			snprintf(c->questions, sizeof(c->questions),
-			    "questions");
-		else if ((size_t)(slash - path) + sizeof("/questions") >
-		    sizeof(c->questions)) {
-			snprintf(err, errsz, "%s: path too long", path);
-			return (-ENAMETOOLONG);
-		} else
-			snprintf(c->questions, sizeof(c->questions),
-			    "%.*s/questions", (int)(slash - path), path);
-	}
+	if ((!questions && beside(path, "questions", c->questions,
+	    sizeof(c->questions), err, errsz) != 0) ||
+	    (!rules && beside(path, "rules", c->rules, sizeof(c->rules), err,
+	    errsz) != 0))
+		return (-ENAMETOOLONG);
 	return (0);
 }

@@ -25,6 +25,8 @@ struct conf {
 	char		tokens[1024];	/* token file; "placed.tokens" */
 	char		questions[1024];/* saved questions; "questions" beside
 					   the config file, or "etc/questions" */
+	char		rules[1024];	/* rules files; "rules" beside the
+					   config file, or "etc/rules" */
 	char		plugins[4096];	/* plugin dirs, ':'-separated; "" is
 					   the build tree's or the installed
 					   directory (see plugin.h) */

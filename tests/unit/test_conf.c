@@ -75,6 +75,7 @@ Test(conf, defaults)
 	conf_defaults(&c);
 	expect_defaults(&c);
 	cr_expect_str_eq(c.questions, "etc/questions");
+	cr_expect_str_eq(c.rules, "etc/rules");
 }
 
 /* An empty file changes nothing but questions, which sits beside it. */
@@ -271,4 +272,13 @@ Test(conf, questions_beside_the_file)
 	cr_expect_str_eq(c.questions + strlen(tmpdir), "/questions");
 	cr_assert_eq(read_text("questions = /q\n"), 0, "%s", err);
 	cr_expect_str_eq(c.questions, "/q");
+}
+
+Test(conf, rules_beside_the_file)
+{
+	cr_assert_eq(read_text("db = x\n"), 0, "%s", err);
+	cr_expect_eq(strncmp(c.rules, tmpdir, strlen(tmpdir)), 0);
+	cr_expect_str_eq(c.rules + strlen(tmpdir), "/rules");
+	cr_assert_eq(read_text("rules = /r\n"), 0, "%s", err);
+	cr_expect_str_eq(c.rules, "/r");
 }
