@@ -27,8 +27,10 @@ list_plugin(const struct plugins *ps, const struct plugin *p)
 		const struct placed_scheme *s = &ps->schemes[i].s;
 
 		if (ps->schemes[i].plugin == p)
-			printf("  scheme %s: %s, %zu codes, field %s%s\n",
-			    s->name, s->title, s->ncodes, s->field,
+			printf("  scheme %s: %s, %zu codes, %s%s%s\n",
+			    s->name, s->title, s->ncodes,
+			    s->field ? "field " : "fills no field",
+			    s->field ? s->field : "",
 			    s->provisional ? " (provisional)" : "");
 	}
 	for (size_t i = 0; i < ps->nclassifiers; i++) {

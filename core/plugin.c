@@ -251,9 +251,11 @@ scheme_copy(struct placed_scheme *d, const struct placed_scheme *s,
 	d->ncodes = s->ncodes;
 	d->name = strdup(s->name);
 	d->title = xstrdup(s->title);
-	d->field = xstrdup(s->field && *s->field ? s->field : s->name);
+	/* A scheme may fill no field: listed and served, not applied. */
+	d->field = s->field && *s->field ? strdup(s->field) : NULL;
 	d->provisional = s->provisional;
-	if (!levels || !codes || !d->name || !d->title || !d->field)
+	if (!levels || !codes || !d->name || !d->title ||
+	    (!d->field && s->field && *s->field))
 		goto nomem;
 	for (size_t i = 0; i < nl; i++)
 		if ((levels[i] = strdup(s->levels[i])) == NULL)
@@ -934,7 +936,7 @@ plugin_json(const struct plugins *ps, const struct plugin *p)
 	for (size_t i = 0; i < ps->nschemes; i++)
 		if (ps->schemes[i].plugin == p)
 			json_array_append_new(sc, json_pack(
-			    "{s:s,s:s,s:s,s:I,s:b}", "name",
+			    "{s:s,s:s,s:s?,s:I,s:b}", "name",
 			    ps->schemes[i].s.name, "title",
 			    ps->schemes[i].s.title, "field",
 			    ps->schemes[i].s.field, "codes",
