@@ -367,6 +367,19 @@ Test(http, schemes_and_plugins, .timeout = 20)
 	srv_start(NULL);
 	o = get_json("/v1/schemes", S.reader, 200);
 	cr_assert(json_is_array(json_object_get(o, "schemes")));
+	{
+		json_t *a = json_object_get(o, "schemes"), *sc;
+		size_t i;
+		int prov = -1;
+
+		/* cipfa2025 is listed as provisional until checked. */
+		json_array_foreach(a, i, sc)
+			if (strcmp(json_string_value(json_object_get(sc,
+			    "name")), "cipfa2025") == 0)
+				prov = json_is_true(json_object_get(sc,
+				    "provisional"));
+		cr_expect_eq(prov, 1, "cipfa2025 not listed as provisional");
+	}
 	json_decref(o);
 	/* The build tree's placed loads the build tree's plugins. */
 	o = get_json("/v1/schemes/cofog", S.reader, 200);
