@@ -83,6 +83,63 @@ running_slot(const char *name, int add)
 	return (&running[free_at].n);
 }
 
+/* A slot for one more request of token who, or NULL when it already holds
+ * half of max_inflight (the caller answers 429). */
+int *
+api_slot_take(struct server *s, const char *who)
+{
+	int *run = running_slot(who, 1);
+
+	if (run == NULL || *run >= (s->o.max_inflight > 1 ?
+	    s->o.max_inflight / 2 : 1))
+		return (NULL);
+	(*run)++;
+	return (run);
+}
+
+void
+api_slot_give(const char *who)
+{
+	int *run = running_slot(who, 0);
+
+	if (run != NULL && *run > 0)
+		(*run)--;
+}
+
+/* Text made valid UTF-8 for JSON: each bad byte becomes U+FFFD.  The
+ * caller frees it. */
+static char *
+utf8_clean(const char *s, size_t n)
+{
+	char *out = malloc(n * 3 + 1), *o = out;
+	size_t i = 0;
+
+	if (out == NULL)
+		return (NULL);
+	while (i < n) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ?
+		    3 : (c >> 3) == 30 ? 4 : 0;
+		size_t k;
+
+		for (k = 1; len && k < len; k++)
+			if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) !=
+			    0x80)
+				break;
+		if (len == 0 || k < len || (len == 2 && c < 0xc2)) {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			i++;
+			continue;
+		}
+		memcpy(o, s + i, len);
+		o += len;
+		i += len;
+	}
+	*o = '\0';
+	return (out);
+}
+
 static void
 respond_json(struct hreq *r, int status, json_t *o, const char *headers)
 {
@@ -301,17 +358,21 @@ static void
 audit_query(struct server *s, const struct qjob *j, int status,
     const char *how)
 {
-	json_t *o = json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s%,s:i,s:I,s:s}",
+	/* Every query is recorded, whatever bytes it holds. */
+	char *q = utf8_clean(j->text, j->len > 4096 ? 4096 : j->len);
+	json_t *o = q ? json_pack("{s:I,s:s,s:s,s:s,s:s,s:s,s:s,s:i,s:I,s:s}",
 	    "at", (json_int_t)time(NULL), "what", "query", "who", j->who,
 	    "role", role_name(j->role), "partner", j->partner,
-	    "name", j->what, "q", j->text, j->len > 4096 ? (size_t)4096 :
-	    j->len, "status", status, "rows", (json_int_t)j->rows,
-	    "answer", how);
+	    "name", j->what, "q", q, "status", status, "rows",
+	    (json_int_t)j->rows, "answer", how) : NULL;
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
 	if (text)
 		srv_audit(s, text);
+	else
+		log_error("audit", "cannot record a query by %s", j->who);
 	free(text);
+	free(q);
 	json_decref(o);
 }
 
@@ -526,15 +587,12 @@ run_query(struct hreq *r, struct qjob *j)
 		qjob_free(j);
 		return;
 	}
-	run = running_slot(j->who, 1);
-	if (run == NULL || *run >= (s->o.max_inflight > 1 ?
-	    s->o.max_inflight / 2 : 1)) {
+	if ((run = api_slot_take(s, j->who)) == NULL) {
 		http_error(r, 429, "too_many_requests", "this token already "
-		    "has %d queries running", run ? *run : 0);
+		    "has as many queries and loads running as it may");
 		qjob_free(j);
 		return;
 	}
-	(*run)++;
 	j->lim.max_rows = s->o.max_rows;
 	if (j->role != ROLE_ADMIN)
 		j->lim.suppress_k = s->o.suppress_k;
@@ -728,15 +786,18 @@ route_batches(struct hreq *r)
 	for (size_t i = 0; i < n; i++) {
 		char hash[65];
 
+		char *src = utf8_clean(bs[i].source, strlen(bs[i].source));
+
 		sodium_bin2hex(hash, sizeof(hash), bs[i].hash, 32);
 		json_array_append_new(a, json_pack("{s:I,s:s,s:s,s:s,s:I,s:I,"
 		    "s:I,s:I,s:s}", "id", (json_int_t)bs[i].id, "kind",
 		    schema_kind(bs[i].kind)->name, "state",
-		    batch_state_name(bs[i].state), "source", bs[i].source,
+		    batch_state_name(bs[i].state), "source", src ? src : "",
 		    "rows", (json_int_t)bs[i].rows, "rejected",
 		    (json_int_t)bs[i].rejected, "loaded_at",
 		    (json_int_t)bs[i].loaded_at, "retired_at",
 		    (json_int_t)bs[i].retired_at, "hash", hash));
+		free(src);
 	}
 	free(bs);
 	respond_json(r, 200, json_pack("{s:o,s:I}", "batches", a,
@@ -966,7 +1027,13 @@ api_headers(struct hreq *r)
 	}
 	if (authorize(r, R_LOADER | R_ADMIN, "load data") == NULL)
 		return (-1);
+	if (api_slot_take(r->srv, r->tok->name) == NULL) {
+		http_error(r, 429, "too_many_requests", "this token already "
+		    "has as many queries and loads running as it may");
+		return (-1);
+	}
 	if (load_job_start(r, err, sizeof(err), &status) != 0) {
+		api_slot_give(r->tok->name);
 		http_error(r, status, status == 404 ? "not_found" :
 		    status == 403 ? "forbidden" : status == 503 ? "busy" :
 		    "bad_request", "%s", err);

@@ -140,6 +140,7 @@ load_done(void *arg)
 
 	j->done = 1;
 	s->inflight--;
+	api_slot_give(j->who);
 	if (j->rc == 0) {
 		s->m.loads++;
 		s->m.load_rows += j->res.br.rows;
@@ -198,6 +199,25 @@ job_free_if_done(struct load_job *j)
 }
 
 static int
+utf8_ok(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	while (*p) {
+		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 && *p >= 0xc2 ? 2 :
+		    (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
+
+		if (len == 0)
+			return (0);
+		for (int k = 1; k < len; k++)
+			if ((p[k] & 0xc0) != 0x80)
+				return (0);
+		p += len;
+	}
+	return (1);
+}
+
+static int
 truthy(const char *v)
 {
 	return (v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 ||
@@ -247,6 +267,11 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 		snprintf(err, errsz, "org is too long");
 		return (-1);
 	}
+	/* Names go into batch records and JSON answers: UTF-8 only. */
+	if (!utf8_ok(src) || (org && !utf8_ok(org))) {
+		snprintf(err, errsz, "source and org must be UTF-8 text");
+		return (-1);
+	}
 	if (s->inflight >= s->o.max_inflight) {
 		*status = 503;
 		snprintf(err, errsz, "the server is running as many queries "
@@ -279,6 +304,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	j->o.keypath = s->o.keypath;
 	j->o.who = j->who;
 	j->o.on_reject = on_reject;
+	j->o.show_errors = -1;
 	j->o.reject_arg = j;
 	j->o.cancel = &j->cancel;
 	if (s->loop == NULL) {

@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -83,6 +84,12 @@ cmd_serve(int argc, char **argv)
 	s.o.keypath = pseudo_key_path(env.key, env.conf_key);
 	s.o.tokens_path = env.tokens;
 	s.o.questions_dir = questions ? questions : env.cf->questions;
+	/*
+	 * A loader that stops early closes its end of the body's pipe while
+	 * the client still sends: the write must fail with EPIPE, not kill
+	 * the server.
+	 */
+	signal(SIGPIPE, SIG_IGN);
 	/* Queries and loads run on libuv's pool: one thread each, and one
 	 * spare so the audit writer is never starved. */
 	snprintf(threads, sizeof(threads), "%d", s.o.max_inflight + 2);

@@ -438,6 +438,8 @@ on_body(http_parser *p, const char *at, size_t n)
 	struct hreq *r = &c->req;
 
 	timer_set(c, T_BODY);
+	if (c->answered)
+		return (0);	/* answered early: the rest is drained */
 	if (r->load) {
 		if (load_job_body(r->load, at, n))
 			http_conn_pause(c);
@@ -580,7 +582,9 @@ head(struct hreq *r, int status, const char *ctype, const char *headers,
 
 	if (f == NULL)
 		return (NULL);
-	if (!r->keep_alive || c->srv->stopping)
+	/* An answer before the request's end (a refusal at the headers, a
+	 * load that failed mid-body) ends the connection: say so. */
+	if (!r->keep_alive || c->srv->stopping || c->in_msg)
 		c->close_after = 1;
 	fprintf(f, "HTTP/1.1 %d %s\r\nServer: placed/" PACKAGE_VERSION "\r\n"
 	    "%s%s%s%s%s%s", status, reason(status),
@@ -884,11 +888,15 @@ read_start(struct hconn *c)
 		c->reading = 1;
 }
 
+/* While the loader is behind, the client is not the one keeping the body
+ * from coming: no body timeout until reading resumes. */
 void
 http_conn_pause(struct hconn *c)
 {
 	c->paused = 1;
 	read_stop(c);
+	if (c->tmode == T_BODY)
+		timer_set(c, T_NONE);
 }
 
 void
@@ -897,6 +905,8 @@ http_conn_resume(struct hconn *c)
 	if (!c->paused)
 		return;
 	c->paused = 0;
+	if (c->in_msg && c->tmode == T_NONE)
+		timer_set(c, T_BODY);
 	if (!c->busy)
 		read_start(c);
 }

@@ -138,7 +138,9 @@ reject(struct loader *L, uint64_t line, const char *why, int nf,
 
 	if (L->o->on_reject)
 		L->o->on_reject(L->o->reject_arg, line, why);
-	if (L->shown < (uint64_t)L->o->show_errors)
+	if (L->o->show_errors < 0)
+		;	/* the caller reports them (on_reject) */
+	else if (L->shown < (uint64_t)L->o->show_errors)
 		fprintf(stderr, "%s:%llu: %s\n", L->name,
 		    (unsigned long long)line, why);
 	else if (L->shown == (uint64_t)L->o->show_errors)

@@ -34,7 +34,8 @@ struct load_opts {
 	int		nignores;
 	const char	*keypath;	/* key file, read only when needed */
 	const char	*who;
-	int		show_errors;	/* reject messages printed, at most */
+	int		show_errors;	/* reject messages printed, at most;
+					   -1: none printed */
 	int		only_org;	/* with org: a line of another org is
 					   rejected (a partner's own loads) */
 	/* Every rejected line, for callers that report them (the server). */

@@ -147,6 +147,10 @@ void api_request(struct hreq *r);
 /* The connection closed before the answer: forget r. */
 void api_abandon(struct hreq *r);
 
+/* Per-token slots: at most half of max_inflight each (api.c). */
+int *api_slot_take(struct server *s, const char *who);
+void api_slot_give(const char *who);
+
 /* Streaming loads (api_load.c). */
 int load_job_start(struct hreq *r, char *err, size_t errsz, int *status);
 /* Body bytes; returns 1 when the loader is behind and reading should

@@ -349,7 +349,9 @@ st_sort(struct qctx *q, const struct stage *st, struct table *t)
 	for (size_t r = 0; r < t->nrows; r++)
 		memcpy(cells + r * (size_t)t->ncols, table_row(t, idx[r]),
 		    sizeof(*cells) * (size_t)t->ncols);
-	memcpy(t->cells, cells, sizeof(*cells) * t->nrows * (size_t)t->ncols);
+	if (t->nrows > 0)
+		memcpy(t->cells, cells, sizeof(*cells) * t->nrows *
+		    (size_t)t->ncols);
 	rc = 0;
 out:
 	free(idx);

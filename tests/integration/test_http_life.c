@@ -513,3 +513,72 @@ Test(http, slow_clients_do_not_hold_the_loop, .timeout = 40)
 		    fq.status[i]);
 	cr_assert_lt(fq.worst, 1.0, "a query took %.3f s", fq.worst);
 }
+
+/*
+ * Regressions from a stress run.  A load whose loader fails early (a line
+ * of more than 1024 fields) while the client still sends: the server used
+ * to die of SIGPIPE writing to the closed pipe.
+ */
+Test(http, load_failing_mid_body_keeps_server, .timeout = 30)
+{
+	struct resp r;
+	size_t n = 4u << 20, off = 0;
+	char *body = malloc(n);
+
+	cr_assert_not_null(body);
+	srv_start(NULL);
+	off += (size_t)snprintf(body, n, "date,amount\n");
+	for (int i = 0; i < 1100; i++)
+		body[off++] = ',';
+	body[off++] = '\n';
+	while (off + 32 < n)
+		off += (size_t)snprintf(body + off, n - off,
+		    "2025-04-01,1.00\n");
+	http_do(NULL, &r, "POST", "/v1/load/spend?source=wide", S.loader,
+	    "text/csv", body, off, NULL);
+	free(body);
+	/* The answer may or may not reach curl before the connection ends;
+	 * the server must still be there and have committed nothing. */
+	resp_free(&r);
+	http_get(&r, "/healthz", NULL);
+	expect_status(&r, 200);
+	resp_free(&r);
+	cr_assert_eq(srv_signal_wait(0, 0), -1, "the server died");
+}
+
+/* An answer at the headers says the connection closes, and it does. */
+Test(http, early_refusal_says_close, .timeout = 20)
+{
+	char buf[4096];
+	int fd, eof = 0;
+	static const char req[] =
+	    "POST /v1/load/spend?source=x HTTP/1.1\r\nHost: t\r\n"
+	    "Content-Length: 10\r\n\r\n0123456789";
+
+	srv_start(NULL);
+	fd = raw_connect();
+	raw_send(fd, req, sizeof(req) - 1);
+	raw_read(fd, buf, sizeof(buf), 3000, &eof);
+	close(fd);
+	cr_assert_eq(raw_status(buf), 401, "%s", buf);
+	cr_assert(strstr(buf, "Connection: close\r\n") != NULL, "%s", buf);
+	cr_assert(eof, "the connection stayed open");
+}
+
+/* A source name that is not UTF-8 is refused before anything loads. */
+Test(http, load_source_not_utf8, .timeout = 20)
+{
+	struct resp r;
+	long long dv;
+	json_t *b;
+
+	srv_start(NULL);
+	http_do(NULL, &r, "POST", "/v1/load/spend?source=bad%FFname",
+	    S.loader, "text/csv", "date,amount\n2025-04-01,1.00\n", 28,
+	    NULL);
+	expect_status(&r, 400);
+	resp_free(&r);
+	b = cli_batches(&dv);
+	cr_assert_eq(dv, DEMO_DV, "a batch was committed");
+	json_decref(b);
+}
