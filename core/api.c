@@ -106,42 +106,8 @@ api_slot_give(const char *who)
 		(*run)--;
 }
 
-/* Text made valid UTF-8 for JSON: each bad byte becomes U+FFFD.  The
- * caller frees it. */
-static char *
-utf8_clean(const char *s, size_t n)
-{
-	char *out = malloc(n * 3 + 1), *o = out;
-	size_t i = 0;
-
-	if (out == NULL)
-		return (NULL);
-	while (i < n) {
-		unsigned char c = (unsigned char)s[i];
-		size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ?
-		    3 : (c >> 3) == 30 ? 4 : 0;
-		size_t k;
-
-		for (k = 1; len && k < len; k++)
-			if (i + k >= n || ((unsigned char)s[i + k] & 0xc0) !=
-			    0x80)
-				break;
-		if (len == 0 || k < len || (len == 2 && c < 0xc2)) {
-			memcpy(o, "\xef\xbf\xbd", 3);
-			o += 3;
-			i++;
-			continue;
-		}
-		memcpy(o, s + i, len);
-		o += len;
-		i += len;
-	}
-	*o = '\0';
-	return (out);
-}
-
-static void
-respond_json(struct hreq *r, int status, json_t *o, const char *headers)
+void
+api_respond_json(struct hreq *r, int status, json_t *o, const char *headers)
 {
 	char *text = o ? json_dumps(o, JSON_COMPACT) : NULL;
 
@@ -185,7 +151,7 @@ pql_error_respond(struct hreq *r, int status, const char *code,
 	    json_null());
 	if (nl && line)
 		json_object_set_new(e, "caret", json_string(nl + 1));
-	respond_json(r, status, json_pack("{s:o}", "error", e), NULL);
+	api_respond_json(r, status, json_pack("{s:o}", "error", e), NULL);
 }
 
 /* Authenticate; answer 401 or 403 and return NULL when not allowed. */
@@ -452,13 +418,12 @@ qjob_done(void *arg)
 	struct hreq *r = j->r;
 	uint8_t key[CACHE_KEYLEN];
 	char hdr[512];
-	int status = 200, *run;
+	int status = 200;
 
 	s->inflight--;
 	if (r)
 		r->job = NULL;
-	if ((run = running_slot(j->who, 0)) != NULL)
-		(*run)--;
+	api_slot_give(j->who);
 	s->m.queries++;
 	if (j->rc != 0) {
 		static const struct { int status; const char *code; } map[] = {
@@ -800,7 +765,7 @@ route_batches(struct hreq *r)
 		free(src);
 	}
 	free(bs);
-	respond_json(r, 200, json_pack("{s:o,s:I}", "batches", a,
+	api_respond_json(r, 200, json_pack("{s:o,s:I}", "batches", a,
 	    "data_version", (json_int_t)store_data_version(s->st)), NULL);
 }
 
@@ -833,7 +798,7 @@ retire_done(void *arg)
 	if (j->r) {
 		j->r->job = NULL;
 		if (j->rc == 0)
-			respond_json(j->r, 200, json_pack("{s:I,s:I}",
+			api_respond_json(j->r, 200, json_pack("{s:I,s:I}",
 			    "retired", (json_int_t)j->id, "data_version",
 			    (json_int_t)store_data_version(s->st)), NULL);
 		else
@@ -931,7 +896,7 @@ route_schemes(struct hreq *r, const char *name)
 			    name);
 			return;
 		}
-		respond_json(r, 200, scheme_json(&sc->s, 1), NULL);
+		api_respond_json(r, 200, scheme_json(&sc->s, 1), NULL);
 		return;
 	}
 	a = json_array();
@@ -942,7 +907,7 @@ route_schemes(struct hreq *r, const char *name)
 		    json_string(ps->schemes[i].plugin->name));
 		json_array_append_new(a, o);
 	}
-	respond_json(r, 200, json_pack("{s:o}", "schemes", a), NULL);
+	api_respond_json(r, 200, json_pack("{s:o}", "schemes", a), NULL);
 }
 
 static void
@@ -953,7 +918,7 @@ route_plugins(struct hreq *r)
 	if (authorize(r, R_ANY, "list plugins") == NULL)
 		return;
 	if (r->srv->plugins == NULL) {
-		respond_json(r, 200, json_pack("{s:[],s:[],s:[]}", "plugins",
+		api_respond_json(r, 200, json_pack("{s:[],s:[],s:[]}", "plugins",
 		    "failed", "plugin_dirs"), NULL);
 		return;
 	}
@@ -970,7 +935,7 @@ route_health(struct hreq *r)
 {
 	struct server *s = r->srv;
 
-	respond_json(r, s->stopping ? 503 : 200, json_pack("{s:s,s:I}",
+	api_respond_json(r, s->stopping ? 503 : 200, json_pack("{s:s,s:I}",
 	    "status", s->stopping ? "stopping" : "ok", "data_version",
 	    (json_int_t)store_data_version(s->st)), NULL);
 }

@@ -23,6 +23,7 @@
 
 #include <jansson.h>
 
+#include "emit.h"
 #include "load.h"
 #include "log.h"
 #include "server.h"
@@ -115,21 +116,6 @@ errors_json(const struct load_job *j)
 }
 
 static void
-respond_json(struct hreq *r, int status, json_t *o)
-{
-	char *text = json_dumps(o, JSON_COMPACT);
-
-	if (text == NULL) {
-		http_error(r, 500, "internal", "out of memory");
-	} else {
-		http_respond(r, status, "application/json", NULL, text,
-		    strlen(text));
-		free(text);
-	}
-	json_decref(o);
-}
-
-static void
 load_done(void *arg)
 {
 	struct load_job *j = arg;
@@ -166,14 +152,14 @@ load_done(void *arg)
 			    "retired", ret,
 			    "data_version", (json_int_t)j->res.br.data_version,
 			    "errors", errors_json(j));
-			respond_json(r, j->res.br.same_as ? 200 : 201, o);
+			api_respond_json(r, j->res.br.same_as ? 200 : 201, o, NULL);
 		} else {
 			o = json_pack("{s:{s:s,s:s,s:n,s:n},s:I,s:o}",
 			    "error", "code", "load_failed", "message", j->err,
 			    "line", "column",
 			    "rejected", (json_int_t)j->res.br.rejected,
 			    "errors", errors_json(j));
-			respond_json(r, 422, o);
+			api_respond_json(r, 422, o, NULL);
 		}
 	}
 	snprintf(audit, sizeof(audit), "{\"at\":%lld,\"what\":\"load-request\","
@@ -196,25 +182,6 @@ job_free_if_done(struct load_job *j)
 	if (j->fake_fd >= 0)
 		close(j->fake_fd);
 	free(j);
-}
-
-static int
-utf8_ok(const char *s)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	while (*p) {
-		int len = *p < 0x80 ? 1 : (*p >> 5) == 6 && *p >= 0xc2 ? 2 :
-		    (*p >> 4) == 14 ? 3 : (*p >> 3) == 30 ? 4 : 0;
-
-		if (len == 0)
-			return (0);
-		for (int k = 1; k < len; k++)
-			if ((p[k] & 0xc0) != 0x80)
-				return (0);
-		p += len;
-	}
-	return (1);
 }
 
 static int
@@ -268,7 +235,8 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 		return (-1);
 	}
 	/* Names go into batch records and JSON answers: UTF-8 only. */
-	if (!utf8_ok(src) || (org && !utf8_ok(org))) {
+	if (!utf8_valid(src, strlen(src)) ||
+	    (org && !utf8_valid(org, strlen(org)))) {
 		snprintf(err, errsz, "source and org must be UTF-8 text");
 		return (-1);
 	}

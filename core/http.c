@@ -70,6 +70,7 @@ static http_parser_settings settings;
 
 static void conn_close(struct hconn *c);
 static void send_buf(struct hconn *c, char *buf, size_t n);
+static void send_chunk(struct hconn *c);
 static void read_stop(struct hconn *c);
 static void read_start(struct hconn *c);
 static void conn_feed(struct hconn *c, const char *data, size_t n);
@@ -491,49 +492,7 @@ write_cb(uv_write_t *w, int status)
 		return;
 	}
 	if (c->chunk) {
-		/* The next piece of a chunked answer. */
-		size_t n = c->chunklen - c->chunkoff;
-		char head[32];
-		int hn;
-
-		if (n > CHUNK_SIZE)
-			n = CHUNK_SIZE;
-		if (n == 0) {
-			free(c->chunk);
-			c->chunk = NULL;
-			hn = 0;
-		} else {
-			hn = snprintf(head, sizeof(head), "%zx\r\n", n);
-		}
-		{
-			struct wreq *nw = malloc(sizeof(*nw));
-			size_t tot = n ? (size_t)hn + n + 2 : 5;
-			uv_buf_t b;
-
-			if (nw == NULL || (nw->buf = malloc(tot)) == NULL) {
-				free(nw);
-				conn_close(c);
-				return;
-			}
-			if (n) {
-				memcpy(nw->buf, head, (size_t)hn);
-				memcpy(nw->buf + hn, c->chunk + c->chunkoff, n);
-				memcpy(nw->buf + hn + n, "\r\n", 2);
-				c->chunkoff += n;
-			} else {
-				memcpy(nw->buf, "0\r\n\r\n", 5);
-			}
-			nw->c = c;
-			b = uv_buf_init(nw->buf, (unsigned)tot);
-			c->writes++;
-			if (uv_write(&nw->w, (uv_stream_t *)&c->tcp, &b, 1,
-			    write_cb) != 0) {
-				c->writes--;
-				free(nw->buf);
-				free(nw);
-				conn_close(c);
-			}
-		}
+		send_chunk(c);
 		return;
 	}
 	if (c->writes == 0 && c->answered)
@@ -569,6 +528,35 @@ send_buf(struct hconn *c, char *buf, size_t n)
 		free(wr);
 		conn_close(c);
 	}
+}
+
+/* The next piece of a chunked answer, or its end; each goes out after the
+ * last is written, so a slow reader holds one piece, not a copy of all. */
+static void
+send_chunk(struct hconn *c)
+{
+	size_t n = c->chunklen - c->chunkoff;
+	char *buf;
+	int hn;
+
+	if (n > CHUNK_SIZE)
+		n = CHUNK_SIZE;
+	if ((buf = malloc(n + 32)) == NULL) {
+		conn_close(c);
+		return;
+	}
+	if (n == 0) {
+		free(c->chunk);
+		c->chunk = NULL;
+		memcpy(buf, "0\r\n\r\n", 5);
+		send_buf(c, buf, 5);
+		return;
+	}
+	hn = snprintf(buf, 32, "%zx\r\n", n);
+	memcpy(buf + hn, c->chunk + c->chunkoff, n);
+	memcpy(buf + hn + n, "\r\n", 2);
+	c->chunkoff += n;
+	send_buf(c, buf, (size_t)hn + n + 2);
 }
 
 static char *

@@ -76,48 +76,6 @@ quote_value(char *out, size_t osz, const char *s, size_t n)
 	out[o] = '\0';
 }
 
-static int
-utf8_valid(const char *s, size_t n)
-{
-	const unsigned char *p = (const unsigned char *)s;
-
-	for (size_t i = 0; i < n;) {
-		unsigned char c = p[i];
-		size_t k;
-		uint32_t cp;
-
-		if (c == 0)
-			return (0);	/* a NUL would end the string later */
-		if (c < 0x80) {
-			i++;
-			continue;
-		} else if ((c & 0xe0) == 0xc0) {
-			k = 1;
-			cp = c & 0x1f;
-		} else if ((c & 0xf0) == 0xe0) {
-			k = 2;
-			cp = c & 0x0f;
-		} else if ((c & 0xf8) == 0xf0) {
-			k = 3;
-			cp = c & 0x07;
-		} else
-			return (0);
-		if (i + k >= n)
-			return (0);
-		for (size_t j = 1; j <= k; j++) {
-			if ((p[i + j] & 0xc0) != 0x80)
-				return (0);
-			cp = cp << 6 | (p[i + j] & 0x3f);
-		}
-		if ((k == 1 && cp < 0x80) || (k == 2 && cp < 0x800) ||
-		    (k == 3 && (cp < 0x10000 || cp > 0x10ffff)) ||
-		    (cp >= 0xd800 && cp < 0xe000))
-			return (0);
-		i += k + 1;
-	}
-	return (1);
-}
-
 static void
 trim(const char **s, size_t *n)
 {

@@ -147,6 +147,11 @@ void api_request(struct hreq *r);
 /* The connection closed before the answer: forget r. */
 void api_abandon(struct hreq *r);
 
+/* Answer with a JSON value (taken); 500 when it cannot be written. */
+struct json_t;
+void api_respond_json(struct hreq *r, int status, struct json_t *o,
+    const char *headers);
+
 /* Per-token slots: at most half of max_inflight each (api.c). */
 int *api_slot_take(struct server *s, const char *who);
 void api_slot_give(const char *who);
