@@ -270,6 +270,8 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	j->o.strict = truthy(http_param(r, "strict"));
 	j->o.hashed = truthy(http_param(r, "hashed"));
 	j->o.keypath = s->o.keypath;
+	j->o.plugins = s->plugins;
+	j->o.rules = s->o.rules_dir;
 	j->o.who = j->who;
 	j->o.on_reject = on_reject;
 	j->o.show_errors = -1;

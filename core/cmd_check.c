@@ -97,20 +97,6 @@ try_classify(const struct plugins *ps, const char *kind, char **fv, int n)
 	return (rc);
 }
 
-/* A rule's code must be one of its scheme's, and the scheme loaded. */
-static int
-known_code(void *arg, const char *scheme, const char *code)
-{
-	const struct plugin_scheme *ps = plugins_scheme(arg, scheme);
-
-	if (ps == NULL)
-		return (-1);
-	for (size_t i = 0; i < ps->s.ncodes; i++)
-		if (strcmp(ps->s.codes[i].code, code) == 0)
-			return (1);
-	return (0);
-}
-
 static int
 by_name(const void *a, const void *b)
 {
@@ -146,7 +132,7 @@ check_rules(struct plugins *ps, const char *dir, int asked)
 
 		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
 		if (rules_load(path, &r, err, sizeof(err)) != 0 ||
-		    rules_check(r, known_code, ps, err, sizeof(err)) != 0) {
+		    rules_check(r, plugins_known_code, ps, err, sizeof(err)) != 0) {
 			printf("rules %s\n", err);
 			bad = 1;
 		} else {

@@ -13,6 +13,7 @@
 
 #include "cli.h"
 #include "load.h"
+#include "plugin.h"
 #include "pseudo.h"
 #include "store.h"
 
@@ -54,6 +55,9 @@ cmd_load(int argc, char **argv)
 		{ "strict",	no_argument,	   NULL, 'S' },
 		{ "rejects",	required_argument, NULL, 'r' },
 		{ "hashed",	no_argument,	   NULL, 'H' },
+		{ "plugins",	required_argument, NULL, 'p' },
+		{ "rules",	required_argument, NULL, 'u' },
+		{ "no-classify", no_argument,	   NULL, 'N' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -61,6 +65,9 @@ cmd_load(int argc, char **argv)
 	struct cli_env env = { 0 };
 	struct load_opts o = { 0 };
 	const char *maps[64], *ignores[64], *rejects = NULL;
+	const char *dirs = NULL, *rules = NULL;
+	struct plugins *ps = NULL;
+	int noclass = 0;
 	struct passwd *pw;
 	store_t *st = NULL;
 	const char **files;
@@ -83,6 +90,9 @@ cmd_load(int argc, char **argv)
 		case 'S': o.strict = 1; break;
 		case 'r': rejects = optarg; break;
 		case 'H': o.hashed = 1; break;
+		case 'p': dirs = optarg; break;
+		case 'u': rules = optarg; break;
+		case 'N': noclass = 1; break;
 		case 'q': quiet = 1; break;
 		case 'f':
 			if (strcmp(optarg, "csv") == 0)
@@ -152,10 +162,26 @@ cmd_load(int argc, char **argv)
 		    strerror(errno));
 		failed++;
 	}
+	if (nfiles > 0 && !noclass) {
+		/* Classification at load: the config's plugins and rules
+		 * unless --plugins or --rules say otherwise. */
+		if (plugins_load(dirs ? dirs : env.cf->plugins, env.cf, &ps,
+		    err, sizeof(err)) != 0) {
+			fprintf(stderr, "placed: %s\n", err);
+			free(files);
+			return (1);
+		}
+		for (size_t i = 0; i < ps->nfailed; i++)
+			fprintf(stderr, "placed: plugin refused: %s: %s\n",
+			    ps->failed[i].file, ps->failed[i].reason);
+		o.plugins = ps;
+		o.rules = rules ? rules : env.cf->rules;
+	}
 	if (nfiles == 0 ||
 	    store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {
 		if (nfiles)
 			fprintf(stderr, "placed: %s\n", err);
+		plugins_free(ps);
 		free(files);
 		return (1);
 	}
@@ -172,6 +198,7 @@ cmd_load(int argc, char **argv)
 			if (fd >= 0)
 				close(fd);
 			store_close(st);
+			plugins_free(ps);
 			free(files);
 			return (1);
 		}
@@ -190,6 +217,7 @@ cmd_load(int argc, char **argv)
 			report(strcmp(file, "-") ? file : "stdin", &res);
 	}
 	store_close(st);
+	plugins_free(ps);
 	free(files);
 	if (o.rejects && fclose(o.rejects) != 0) {
 		fprintf(stderr, "placed: %s: %s\n", rejects, strerror(errno));

@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "classify.h"
 #include "csvin.h"
 #include "emit.h"
 #include "load.h"
@@ -43,6 +44,7 @@ struct loader {
 	int		have_person;	/* the header has a person column */
 	int		kind_persons;	/* the kind has a person field */
 	int		org_col;
+	struct classify	*cls;		/* NULL: nothing to classify */
 	pseudo_key_t	key;
 	int		key_loaded;
 	uint64_t	shown;
@@ -185,6 +187,30 @@ need_key(struct loader *L)
 	return (0);
 }
 
+/* Fill the class fields of a checked record; -1 with why to reject it. */
+static int
+classify_put(struct loader *L, uint64_t line, struct span *vals, char *why,
+    size_t whysz)
+{
+	const char *tv[SCHEMA_MAXCOLS];
+	size_t tl[SCHEMA_MAXCOLS];
+	struct class_out co;
+
+	for (int c = 0; c < L->kd->nfields; c++) {
+		tv[c] = vals[c].set ? vals[c].s : NULL;
+		tl[c] = vals[c].set ? vals[c].n : 0;
+	}
+	if (classify_record(L->cls, tv, tl, line, &co, why, whysz) != 0)
+		return (-1);
+	for (int c = 0; c < L->kd->nfields; c++)
+		if (co.val[c]) {
+			vals[c].s = co.val[c];
+			vals[c].n = co.len[c];
+			vals[c].set = 1;
+		}
+	return (0);
+}
+
 /*
  * Check and convert one record's values (vals[field]) and add it to the
  * batch.  Returns 0 (added or rejected) or a negative store error.
@@ -292,6 +318,11 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 			return (0);
 		}
 	}
+	if (L->cls && (rc = classify_put(L, line, vals, why,
+	    sizeof(why))) != 0) {
+		reject(L, line, why, nf, raw, rawlen);
+		return (0);
+	}
 	for (int c = 0; c < kd->nfields; c++) {
 		if (!vals[c].set)
 			continue;
@@ -319,6 +350,7 @@ static int
 map_column(struct loader *L, const char *name, size_t n)
 {
 	const char *s = name;
+	int fi;
 
 	trim(&s, &n);
 	for (int i = 0; i < L->o->nignores; i++)
@@ -336,7 +368,10 @@ map_column(struct loader *L, const char *name, size_t n)
 			return (schema_field_find(L->o->kind, m,
 			    (size_t)(eq - m)));
 	}
-	return (schema_field_find(L->o->kind, s, n));
+	fi = schema_field_find(L->o->kind, s, n);
+	/* Derived fields are computed here, whatever a file says (a dump
+	 * loaded back has them). */
+	return (fi >= 0 && (L->kd->fields[fi].flags & FD_DERIVED) ? -2 : fi);
 }
 
 static int
@@ -666,7 +701,18 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	}
 	bo.replace = o->replace;
 	bo.who = o->who;
+	if (o->plugins && (rc = classify_open(o->plugins, o->rules, o->kind,
+	    &L.cls, msg, sizeof(msg))) != 0) {
+		snprintf(err, errsz, "classification: %s", msg);
+		free(pcopy);
+		return (rc);
+	}
+	if (L.cls && !classify_any(L.cls)) {
+		classify_free(L.cls);
+		L.cls = NULL;
+	}
 	if ((rc = batch_begin(st, o->kind, &bo, &L.b, err, errsz)) != 0) {
+		classify_free(L.cls);
 		free(pcopy);
 		return (rc);
 	}
@@ -709,5 +755,6 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 			free(L.hdr[i]);
 	free(L.hdr);
 	free(pcopy);
+	classify_free(L.cls);
 	return (rc);
 }

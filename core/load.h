@@ -41,6 +41,11 @@ struct load_opts {
 	/* Every rejected line, for callers that report them (the server). */
 	void		(*on_reject)(void *arg, uint64_t line, const char *why);
 	void		*reject_arg;
+	/* Classification (core/classify.h): the plugins whose schemes and
+	 * classifiers fill cofog and prevention (NULL: none), and the rules
+	 * directory (NULL: none). */
+	const struct plugins *plugins;
+	const char	*rules;
 	/* Non-zero (set before the input is closed) when the input ended
 	 * early: the batch is abandoned rather than committed short. */
 	const volatile int *cancel;

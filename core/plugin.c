@@ -987,3 +987,16 @@ plugins_json(const struct plugins *ps)
 	json_decref(o);
 	return (s);
 }
+
+int
+plugins_known_code(void *arg, const char *scheme, const char *code)
+{
+	const struct plugin_scheme *ps = plugins_scheme(arg, scheme);
+
+	if (ps == NULL)
+		return (-1);
+	for (size_t i = 0; i < ps->s.ncodes; i++)
+		if (strcmp(ps->s.codes[i].code, code) == 0)
+			return (1);
+	return (0);
+}

@@ -125,6 +125,10 @@ int plugins_classify(const struct plugin_classifier *c,
     const struct placed_record *r, struct placed_share *out, int max,
     char *err, size_t errsz);
 
+/* For rules_check: 1 when scheme (registered in the struct plugins at
+ * arg) has code, 0 when it has not, -1 when no such scheme. */
+int plugins_known_code(void *arg, const char *scheme, const char *code);
+
 /* Call a PQL function: 0 with the text in out, or -1 with
  * "plugin \"NAME\": ..." in err. */
 int plugins_call(const struct plugin_function *f, const char *const *args,

@@ -6,51 +6,65 @@
 
 #include "schema.h"
 
+/*
+ * The fields classification fills at load (core/classify.c): a code of
+ * the scheme whose field each is, the largest share where a record is
+ * split, and the split itself in "shares" ("prevention: secondary 25%,
+ * tertiary 75%") when any scheme gave more than one code.
+ */
+#define CLASS_FIELDS \
+	{ "cofog",	 FT_STR,    0, FD_CLASS }, \
+	{ "prevention",	 FT_STR,    0, FD_CLASS }, \
+	{ "shares",	 FT_STR,    0, FD_DERIVED },
+
 static const struct field_def spend_fields[] = {
-	{ "date",	 FT_DATE,   0 },
-	{ "org",	 FT_STR,    0 },
-	{ "service",	 FT_STR,    0 },
-	{ "supplier",	 FT_STR,    0 },
-	{ "description", FT_STR,    0 },
-	{ "account",	 FT_STR,    0 },
-	{ "amount",	 FT_MONEY,  1 },
-	{ "place",	 FT_STR,    0 },
-	{ "cohort",	 FT_STR,    0 },
-	{ "person",	 FT_PERSON, 0 },
-	{ "funder",	 FT_STR,    0 },
+	{ "date",	 FT_DATE,   0, 0 },
+	{ "org",	 FT_STR,    0, 0 },
+	{ "service",	 FT_STR,    0, 0 },
+	{ "supplier",	 FT_STR,    0, 0 },
+	{ "description", FT_STR,    0, 0 },
+	{ "account",	 FT_STR,    0, 0 },
+	{ "amount",	 FT_MONEY,  1, 0 },
+	{ "place",	 FT_STR,    0, 0 },
+	{ "cohort",	 FT_STR,    0, 0 },
+	{ "person",	 FT_PERSON, 0, 0 },
+	{ "funder",	 FT_STR,    0, 0 },
+	CLASS_FIELDS
 };
 
 static const struct field_def activity_fields[] = {
-	{ "date",	 FT_DATE,   1 },
-	{ "org",	 FT_STR,    0 },
-	{ "service",	 FT_STR,    0 },
-	{ "person",	 FT_PERSON, 0 },
-	{ "place",	 FT_STR,    0 },
-	{ "need",	 FT_STR,    0 },
-	{ "type",	 FT_STR,    0 },
-	{ "episode",	 FT_STR,    0 },
-	{ "cost",	 FT_MONEY,  0 },
+	{ "date",	 FT_DATE,   1, 0 },
+	{ "org",	 FT_STR,    0, 0 },
+	{ "service",	 FT_STR,    0, 0 },
+	{ "person",	 FT_PERSON, 0, 0 },
+	{ "place",	 FT_STR,    0, 0 },
+	{ "need",	 FT_STR,    0, 0 },
+	{ "type",	 FT_STR,    0, 0 },
+	{ "episode",	 FT_STR,    0, 0 },
+	{ "cost",	 FT_MONEY,  0, 0 },
+	CLASS_FIELDS
 };
 
 static const struct field_def outcome_fields[] = {
-	{ "period_start", FT_DATE,  1 },
-	{ "period_end",	  FT_DATE,  0 },
-	{ "place",	  FT_STR,   0 },
-	{ "cohort",	  FT_STR,   0 },
-	{ "indicator",	  FT_STR,   1 },
-	{ "value",	  FT_NUM,   1 },
-	{ "unit",	  FT_STR,   0 },
+	{ "period_start", FT_DATE,  1, 0 },
+	{ "period_end",	  FT_DATE,  0, 0 },
+	{ "place",	  FT_STR,   0, 0 },
+	{ "cohort",	  FT_STR,   0, 0 },
+	{ "indicator",	  FT_STR,   1, 0 },
+	{ "value",	  FT_NUM,   1, 0 },
+	{ "unit",	  FT_STR,   0, 0 },
 };
 
 static const struct field_def service_fields[] = {
-	{ "id",		 FT_STR,    0 },
-	{ "org",	 FT_STR,    0 },
-	{ "name",	 FT_STR,    1 },
-	{ "need",	 FT_STR,    0 },
-	{ "cohort",	 FT_STR,    0 },
-	{ "place",	 FT_STR,    0 },
-	{ "capacity",	 FT_NUM,    0 },
-	{ "waiting",	 FT_NUM,    0 },
+	{ "id",		 FT_STR,    0, 0 },
+	{ "org",	 FT_STR,    0, 0 },
+	{ "name",	 FT_STR,    1, 0 },
+	{ "need",	 FT_STR,    0, 0 },
+	{ "cohort",	 FT_STR,    0, 0 },
+	{ "place",	 FT_STR,    0, 0 },
+	{ "capacity",	 FT_NUM,    0, 0 },
+	{ "waiting",	 FT_NUM,    0, 0 },
+	CLASS_FIELDS
 };
 
 #define N(a) ((int)(sizeof(a) / sizeof((a)[0])))

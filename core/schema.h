@@ -27,10 +27,15 @@ typedef enum {
 	FT_LINE		/* uint32 source line */
 } ftype_t;
 
+/* Field flags. */
+#define FD_CLASS	1	/* a classification: given or filled at load */
+#define FD_DERIVED	2	/* computed at load, never read from input */
+
 struct field_def {
 	const char	*name;
 	ftype_t		type;
 	int		required;
+	int		flags;
 };
 
 struct kind_def {

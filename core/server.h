@@ -27,6 +27,7 @@ struct srv_opts {
 	const char	*keypath;	/* pseudonymisation key for loads */
 	const char	*tokens_path;
 	const char	*questions_dir;
+	const char	*rules_dir;	/* classification rules for loads */
 	int		suppress_k;
 	size_t		max_header_bytes;
 	size_t		max_url;
