@@ -32,25 +32,15 @@ struct classify {
 	const struct kind_def *kd;
 	struct target	t[SCHEMA_MAXCOLS];
 	int		nt;
-	int		shares_col;
+	int		shares_col, by_col;
 	/* Local ids per field, so rules run once per distinct value. */
 	strmap_t	ids[SCHEMA_MAXCOLS];
 	uint32_t	next[SCHEMA_MAXCOLS];
 	char		text[TEXTMAX];
 	char		shares[SHARESMAX];
+	char		by[SHARESMAX];
 	char		code[SCHEMA_MAXCOLS][64];
 };
-
-int
-classify_shares_col(kind_t kind)
-{
-	const struct kind_def *kd = schema_kind(kind);
-
-	for (int i = 0; i < kd->nfields; i++)
-		if (kd->fields[i].flags & FD_DERIVED)
-			return (i);
-	return (-1);
-}
 
 int
 classify_new(const struct plugins *ps, struct rules *rules, kind_t kind,
@@ -67,7 +57,8 @@ classify_new(const struct plugins *ps, struct rules *rules, kind_t kind,
 	c->rules = rules;
 	c->kind = kind;
 	c->kd = schema_kind(kind);
-	c->shares_col = classify_shares_col(kind);
+	c->shares_col = schema_field_find(kind, "shares", 6);
+	c->by_col = schema_field_find(kind, "classified_by", 13);
 	for (int i = 0; i < SCHEMA_MAXCOLS; i++)
 		strmap_init(&c->ids[i]);
 	for (int f = 0; ps && f < c->kd->nfields; f++) {
@@ -190,6 +181,33 @@ add_shares(struct classify *c, size_t *o, const char *field,
 	}
 }
 
+/* One "FIELD: WHAT[:LINE]" part of classified_by. */
+static size_t
+add_by(struct classify *c, size_t o, const char *field, const char *how,
+    const char *what, unsigned line)
+{
+	size_t sz = sizeof(c->by);
+
+	if (o < sz)
+		o += (size_t)snprintf(c->by + o, sz - o, "%s%s: %s%s",
+		    o ? "; " : "", field, how, what);
+	if (line && o < sz)
+		o += (size_t)snprintf(c->by + o, sz - o, ":%u", line);
+	return (o);
+}
+
+int
+classify_given(const char *by, size_t n, const char *field)
+{
+	size_t fl = strlen(field);
+
+	for (size_t i = 0; i + fl < n; i++)
+		if ((i == 0 || (i >= 2 && by[i - 2] == ';')) &&
+		    memcmp(by + i, field, fl) == 0 && by[i + fl] == ':')
+			return (0);
+	return (1);
+}
+
 int
 classify_record(struct classify *c, const char *const *vals,
     const size_t *lens, uint64_t line, struct class_out *out, char *why,
@@ -198,7 +216,7 @@ classify_record(struct classify *c, const char *const *vals,
 	const char *names[SCHEMA_MAXCOLS], *v[SCHEMA_MAXCOLS];
 	uint32_t ids[SCHEMA_MAXCOLS] = { 0 };
 	struct placed_record rec;
-	size_t o = 0, so = 0;
+	size_t o = 0, so = 0, bo = 0;
 
 	memset(out, 0, sizeof(*out));
 	if (c->nt == 0)
@@ -233,14 +251,16 @@ classify_record(struct classify *c, const char *const *vals,
 		const struct target *t = &c->t[i];
 		struct placed_share sh[MAXSHARES];
 		const char *field = c->kd->fields[t->col].name;
-		int given = v[t->col] != NULL, n = 0, best = 0;
+		int given = v[t->col] != NULL, n = 0, best = 0, k;
 
 		/* A given code: only its scheme's owner judges it. */
-		for (int k = 0; k < (given ? t->nowner : t->ncl) && n == 0;
-		    k++)
+		for (k = 0; k < (given ? t->nowner : t->ncl) && n == 0; k++)
 			if ((n = plugins_classify(t->cl[k], &rec, sh, MAXSHARES,
 			    why, whysz)) < 0)
 				return (-1);
+		if (n > 0 && !given)
+			bo = add_by(c, bo, field, "plugin ",
+			    t->cl[k - 1]->plugin->name, 0);
 		if (n == 0 && !given && c->rules) {
 			const struct rule *hit;
 			int rc = rules_classify(c->rules, t->scheme->s.name,
@@ -253,6 +273,10 @@ classify_record(struct classify *c, const char *const *vals,
 				return (-1);
 			}
 			if (rc == 1) {
+				const char *base = strrchr(hit->file, '/');
+
+				bo = add_by(c, bo, field, "rule ",
+				    base ? base + 1 : hit->file, hit->line);
 				n = hit->ncodes;
 				memcpy(sh, hit->shares, (size_t)n *
 				    sizeof(sh[0]));
@@ -260,9 +284,9 @@ classify_record(struct classify *c, const char *const *vals,
 		}
 		if (n == 0)
 			continue;
-		for (int k = 1; k < n; k++)
-			if (sh[k].bp > sh[best].bp)
-				best = k;
+		for (int j = 1; j < n; j++)
+			if (sh[j].bp > sh[best].bp)
+				best = j;
 		snprintf(c->code[i], sizeof(c->code[i]), "%s", sh[best].code);
 		out->val[t->col] = c->code[i];
 		out->len[t->col] = strlen(c->code[i]);
@@ -278,6 +302,12 @@ classify_record(struct classify *c, const char *const *vals,
 		}
 		out->val[c->shares_col] = c->shares;
 		out->len[c->shares_col] = so;
+	}
+	if (bo > 0 && c->by_col >= 0) {
+		if (bo >= sizeof(c->by))
+			bo = sizeof(c->by) - 1;
+		out->val[c->by_col] = c->by;
+		out->len[c->by_col] = bo;
 	}
 	return (0);
 }

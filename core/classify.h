@@ -16,7 +16,9 @@
  *
  * A record split across codes keeps the largest share's code in the
  * field (the first among equals) and the whole split in "shares", one
- * "FIELD: CODE PCT%, ..." part per split field joined by "; ".  A field
+ * "FIELD: CODE PCT%, ..." part per split field joined by "; ", and what
+ * filled each field the input left empty in "classified_by" ("cofog:
+ * rule cofog.rules:12; prevention: plugin example-scheme").  A field
  * with no scheme (its plugin is not loaded) is stored as given.
  *
  * A struct classify memoises rule matches per distinct value, so it is
@@ -64,8 +66,12 @@ void classify_free(struct classify *c);
 /* Whether any field of the kind has a scheme: else classify_record is
  * a no-op and callers may skip it. */
 int classify_any(const struct classify *c);
-/* The column of kind holding a class field's split ("shares"), or -1. */
-int classify_shares_col(kind_t kind);
+/*
+ * Whether field f of a stored record was given by the input rather than
+ * filled by classification: its name has no part in the record's
+ * classified_by value by[0..n).
+ */
+int classify_given(const char *by, size_t n, const char *field);
 
 /*
  * Classify one record given as text per field (vals[i], lens[i] for

@@ -31,6 +31,11 @@ struct cli_env {
 /* Read the config (-c, then $PLACED_CONF, else none: the defaults) and
  * resolve db and tokens; 0 or an exit status (1 for a bad config). */
 int cli_resolve(struct cli_env *e);
+/* The plugins of dirs (NULL: the config's, else the default), each
+ * refused one named on stderr; 0, or 1 after printing why. */
+struct plugins;
+int cli_plugins(const struct cli_env *e, const char *dirs,
+    struct plugins **out);
 /* "Try 'placed CMD --help'" after a usage message; returns EXIT_USAGE. */
 int cli_usage(const char *cmd, const char *fmt, ...)
     __attribute__((format(printf, 2, 3)));

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "demo.h"
+#include "plugin.h"
 #include "pseudo.h"
 #include "store.h"
 
@@ -31,6 +32,9 @@ cmd_demo(int argc, char **argv)
 		{ "key",	required_argument, NULL, 'k' },
 		{ "people",	required_argument, NULL, 'p' },
 		{ "seed",	required_argument, NULL, 's' },
+		{ "plugins",	required_argument, NULL, 'P' },
+		{ "rules",	required_argument, NULL, 'r' },
+		{ "no-classify", no_argument,	   NULL, 'N' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -39,8 +43,10 @@ cmd_demo(int argc, char **argv)
 	struct demo_batch out[DEMO_BATCHES];
 	pseudo_key_t key;
 	store_t *st;
+	struct plugins *ps = NULL;
+	const char *dirs = NULL, *rules = NULL;
 	char err[1024], a[32];
-	int ch, rc;
+	int ch, rc, noclass = 0;
 
 	while ((ch = getopt_long(argc, argv, "c:h", lo, NULL)) != -1) {
 		switch (ch) {
@@ -58,6 +64,9 @@ cmd_demo(int argc, char **argv)
 				return (cli_usage("demo", "--seed is a "
 				    "number, not \"%s\"", optarg));
 			break;
+		case 'P': dirs = optarg; break;
+		case 'r': rules = optarg; break;
+		case 'N': noclass = 1; break;
 		case 'h':
 			cli_help(stdout, "demo");
 			return (0);
@@ -69,8 +78,13 @@ cmd_demo(int argc, char **argv)
 		return (cli_usage("demo", "no arguments wanted"));
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
+	if (!noclass && cli_plugins(&env, dirs, &ps) != 0)
+		return (1);
+	o.plugins = ps;
+	o.rules = rules ? rules : env.cf->rules;
 	if (store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
+		plugins_free(ps);
 		return (1);
 	}
 	/* Residents have identifiers like anyone's: they are hashed too. */
@@ -78,6 +92,7 @@ cmd_demo(int argc, char **argv)
 	    env.db, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: demo: %s\n", err);
 		store_close(st);
+		plugins_free(ps);
 		return (1);
 	}
 	o.key = &key;
@@ -99,5 +114,6 @@ cmd_demo(int argc, char **argv)
 		    (unsigned long long)o.people, (unsigned long long)o.seed,
 		    (unsigned long long)store_data_version(st));
 	store_close(st);
+	plugins_free(ps);
 	return (rc ? 1 : 0);
 }

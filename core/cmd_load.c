@@ -165,15 +165,10 @@ cmd_load(int argc, char **argv)
 	if (nfiles > 0 && !noclass) {
 		/* Classification at load: the config's plugins and rules
 		 * unless --plugins or --rules say otherwise. */
-		if (plugins_load(dirs ? dirs : env.cf->plugins, env.cf, &ps,
-		    err, sizeof(err)) != 0) {
-			fprintf(stderr, "placed: %s\n", err);
+		if (cli_plugins(&env, dirs, &ps) != 0) {
 			free(files);
 			return (1);
 		}
-		for (size_t i = 0; i < ps->nfailed; i++)
-			fprintf(stderr, "placed: plugin refused: %s: %s\n",
-			    ps->failed[i].file, ps->failed[i].reason);
 		o.plugins = ps;
 		o.rules = rules ? rules : env.cf->rules;
 	}

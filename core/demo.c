@@ -8,6 +8,7 @@
 #include <sodium.h>
 
 #include "batch.h"
+#include "classify.h"
 #include "demo.h"
 #include "value.h"
 
@@ -88,6 +89,12 @@ struct gen {
 	const char	*cname[SCHEMA_MAXCOLS * 2];
 	int		ccol[SCHEMA_MAXCOLS * 2], ncache;
 	int		rc;
+	/* The current row as text, for classification. */
+	struct classify	*cls;
+	const char	*tv[SCHEMA_MAXCOLS];
+	size_t		tl[SCHEMA_MAXCOLS];
+	char		text[SCHEMA_MAXCOLS][64];
+	char		why[512];
 };
 
 /* splitmix64: small, fast and the same everywhere. */
@@ -139,32 +146,71 @@ col(struct gen *g, const char *field)
 	return (c);
 }
 
+/* Keep a value of the current row as text, for classification. */
+static void
+keep(struct gen *g, int c, const char *s, size_t n)
+{
+	if (g->cls == NULL || c < 0)
+		return;
+	n = n < sizeof(g->text[c]) - 1 ? n : sizeof(g->text[c]) - 1;
+	memcpy(g->text[c], s, n);
+	g->text[c][n] = '\0';
+	g->tv[c] = g->text[c];
+	g->tl[c] = n;
+}
+
 static void
 str(struct gen *g, const char *field, const char *s)
 {
 	int c = col(g, field);
 
-	if (g->rc == 0 && s && *s)
+	if (g->rc == 0 && s && *s) {
 		g->rc = batch_str(g->b, c, s, strlen(s));
+		keep(g, c, s, strlen(s));
+	}
 }
 
 static void
 i64(struct gen *g, const char *field, int64_t v)
 {
-	batch_i64(g->b, col(g, field), v);
+	int c = col(g, field);
+	char buf[32];
+
+	batch_i64(g->b, c, v);
+	if (g->cls)
+		keep(g, c, buf, schema_coltype(g->kind, c) == FT_MONEY ?
+		    value_money_format(v, buf) : value_num_format(v, buf));
 }
 
 static void
 date(struct gen *g, const char *field, int32_t v)
 {
-	batch_i32(g->b, col(g, field), v);
+	int c = col(g, field);
+	char buf[32];
+
+	batch_i32(g->b, c, v);
+	if (g->cls)
+		keep(g, c, buf, value_date_format(v, buf));
 }
 
 static void
 row(struct gen *g)
 {
+	uint32_t line = (uint32_t)(batch_rows(g->b) + 1);
+	struct class_out co;
+
+	if (g->rc == 0 && g->cls) {
+		if (classify_record(g->cls, g->tv, g->tl, line, &co, g->why,
+		    sizeof(g->why)) != 0)
+			g->rc = -EINVAL;
+		for (int c = 0; c < SCHEMA_MAXCOLS && g->rc == 0; c++)
+			if (co.val[c])
+				g->rc = batch_str(g->b, c, co.val[c],
+				    co.len[c]);
+		memset(g->tv, 0, sizeof(g->tv));
+	}
 	if (g->rc == 0)
-		g->rc = batch_row(g->b, (uint32_t)(batch_rows(g->b) + 1));
+		g->rc = batch_row(g->b, line);
 }
 
 struct person {
@@ -491,6 +537,16 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 	g->kind = kind;
 	g->ncache = 0;
 	g->rc = 0;
+	memset(g->tv, 0, sizeof(g->tv));
+	if (g->o->plugins && (rc = classify_open(g->o->plugins, g->o->rules,
+	    kind, &g->cls, err, errsz)) != 0) {
+		batch_abort(g->b);
+		return (rc);
+	}
+	if (g->cls && !classify_any(g->cls)) {
+		classify_free(g->cls);
+		g->cls = NULL;
+	}
 	memset(g->cost, 0, sizeof(g->cost));
 	memset(g->falls, 0, sizeof(g->falls));
 	memset(g->older, 0, sizeof(g->older));
@@ -503,8 +559,15 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 		outcome_lines(g);
 	else if (kind == KIND_SERVICE)
 		service_lines(g);
+	classify_free(g->cls);
+	g->cls = NULL;
 	if (g->rc) {
-		snprintf(err, errsz, "demo: %s", store_strerror(g->rc));
+		if (g->rc == -EINVAL)
+			snprintf(err, errsz, "demo: classification: %s",
+			    g->why);
+		else
+			snprintf(err, errsz, "demo: %s",
+			    store_strerror(g->rc));
 		batch_abort(g->b);
 		return (g->rc);
 	}

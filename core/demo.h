@@ -14,11 +14,16 @@
 #include "pseudo.h"
 #include "store.h"
 
+struct plugins;
+
 struct demo_opts {
 	uint64_t	people;
 	uint64_t	seed;
 	const pseudo_key_t *key;
 	const char	*who;
+	/* Classification as at load (load.h): NULL for none. */
+	const struct plugins *plugins;
+	const char	*rules;
 };
 
 struct demo_batch {

@@ -9,6 +9,7 @@
 
 #include "cli.h"
 #include "conf.h"
+#include "plugin.h"
 #include "token.h"
 
 static const struct {
@@ -155,6 +156,22 @@ resolve_into(char *dst, size_t dstsz, const char *what, const char *val)
 		return (1);
 	}
 	memmove(dst, val, strlen(val) + 1);
+	return (0);
+}
+
+int
+cli_plugins(const struct cli_env *e, const char *dirs, struct plugins **out)
+{
+	char err[1024];
+
+	if (plugins_load(dirs ? dirs : e->cf->plugins, e->cf, out, err,
+	    sizeof(err)) != 0) {
+		fprintf(stderr, "placed: %s\n", err);
+		return (1);
+	}
+	for (size_t i = 0; i < (*out)->nfailed; i++)
+		fprintf(stderr, "placed: plugin refused: %s: %s\n",
+		    (*out)->failed[i].file, (*out)->failed[i].reason);
 	return (0);
 }
 

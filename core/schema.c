@@ -9,13 +9,17 @@
 /*
  * The fields classification fills at load (core/classify.c): a code of
  * the scheme whose field each is, the largest share where a record is
- * split, and the split itself in "shares" ("prevention: secondary 25%,
- * tertiary 75%") when any scheme gave more than one code.
+ * split, the split itself in "shares" ("prevention: secondary 25%,
+ * tertiary 75%") when any scheme gave more than one code, and in
+ * "classified_by" what filled each field that the input did not give
+ * ("cofog: rule cofog.rules:12; prevention: plugin example-scheme"), so
+ * reclassify knows what to recompute and an analyst can see why.
  */
 #define CLASS_FIELDS \
 	{ "cofog",	 FT_STR,    0, FD_CLASS }, \
 	{ "prevention",	 FT_STR,    0, FD_CLASS }, \
-	{ "shares",	 FT_STR,    0, FD_DERIVED },
+	{ "shares",	 FT_STR,    0, FD_DERIVED }, \
+	{ "classified_by", FT_STR,  0, FD_DERIVED },
 
 static const struct field_def spend_fields[] = {
 	{ "date",	 FT_DATE,   0, 0 },

@@ -44,7 +44,7 @@ struct kind_def {
 	int			nfields;
 };
 
-#define SCHEMA_MAXCOLS	16
+#define SCHEMA_MAXCOLS	24
 
 const struct kind_def *schema_kind(kind_t k);
 /* Kind by name ("spend", ...), case-insensitive; -1 when unknown. */
