@@ -171,6 +171,13 @@ batch_str(batch_t *b, int col, const char *s, size_t n)
 }
 
 void
+batch_id(batch_t *b, int col, uint32_t id)
+{
+	((uint32_t *)b->col[col])[b->n] = id;
+	b->set |= 1u << col;
+}
+
+void
 batch_i64(batch_t *b, int col, int64_t v)
 {
 	((int64_t *)b->col[col])[b->n] = v;
@@ -357,25 +364,33 @@ batch_commit(batch_t *b, struct batch_result *res, char *err, size_t errsz)
 
 	memset(res, 0, sizeof(*res));
 	crypto_generichash_final(&b->hs, b->info.hash, sizeof(b->info.hash));
+	if (b->opts.hash)
+		memcpy(b->info.hash, b->opts.hash, sizeof(b->info.hash));
 	if ((rc = flush(b)) != 0 ||
 	    (rc = store_batch_list(b->st, b->txn, &list, &n)) != 0)
 		goto fail;
 	res->id = b->info.id;
 	res->rows = b->info.rows;
 	res->rejected = b->info.rejected;
-	if ((res->same_as = same_content(list, n, b)) != 0) {
+	if (b->opts.supersedes == 0 &&
+	    (res->same_as = same_content(list, n, b)) != 0) {
 		/* The same content is live already: keep nothing of this. */
 		if ((rc = store_seg_drop(b->st, b->txn, b->kind,
 		    b->info.id)) != 0 ||
 		    (rc = store_batch_del(b->st, b->txn, b->info.id)) != 0)
 			goto fail;
 	} else {
-		for (size_t i = 0; b->opts.replace && i < n; i++) {
+		int found = 0;
+
+		for (size_t i = 0; (b->opts.replace || b->opts.supersedes) &&
+		    i < n; i++) {
 			struct batch_info *o = &list[i];
 
 			if (o->state != BATCH_LIVE || o->kind != b->kind ||
-			    strcmp(o->source, b->info.source) != 0)
+			    (b->opts.supersedes ? o->id != b->opts.supersedes :
+			    strcmp(o->source, b->info.source) != 0))
 				continue;
+			found = 1;
 			o->state = BATCH_RETIRED;
 			o->retired_at = (int64_t)time(NULL);
 			if ((rc = store_batch_put(b->st, b->txn, o)) != 0)
@@ -384,12 +399,17 @@ batch_commit(batch_t *b, struct batch_result *res, char *err, size_t errsz)
 				res->retired[res->nretired++] = o->id;
 			audit(b, "retire", o->id);
 		}
+		if (b->opts.supersedes && !found) {
+			rc = -ESTALE;
+			goto fail;
+		}
 		b->info.state = BATCH_LIVE;
 		b->info.pid = 0;
 		if ((rc = store_batch_put(b->st, b->txn, &b->info)) != 0 ||
 		    (rc = store_version_bump(b->st, b->txn)) != 0)
 			goto fail;
-		audit(b, "load", b->info.id);
+		audit(b, b->opts.supersedes ? "reclassify" : "load",
+		    b->info.id);
 	}
 	/* The version this commit makes (or finds, for a no-op). */
 	res->data_version = store_txn_version(b->st, b->txn);

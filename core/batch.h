@@ -26,6 +26,12 @@ struct batch_opts {
 	const char	*source;	/* batch name */
 	int		replace;	/* retire the source's live batch */
 	const char	*who;		/* for the audit record */
+	/* A rewrite of a live batch (reclassify): the new batch takes its
+	 * place at commit, keeps its content hash (hash, 32 bytes) and is
+	 * never dropped as a duplicate of it; the commit fails with
+	 * -ESTALE if that batch is no longer live by then. */
+	uint32_t	supersedes;
+	const uint8_t	*hash;
 };
 
 struct batch_result {
@@ -45,6 +51,9 @@ void batch_hash(batch_t *b, const void *data, size_t n);
 
 /* Values for the current row; columns left unset are empty/null. */
 int batch_str(batch_t *b, int col, const char *s, size_t n);
+/* A dictionary id of the column's field, as stored (a rewrite copies
+ * values without looking them up). */
+void batch_id(batch_t *b, int col, uint32_t id);
 void batch_i64(batch_t *b, int col, int64_t v);	/* money, number */
 void batch_i32(batch_t *b, int col, int32_t v);	/* date */
 int batch_row(batch_t *b, uint32_t line);

@@ -132,6 +132,27 @@ classify_free(struct classify *c)
 }
 
 int
+classify_scope(struct classify *c, const char *scheme)
+{
+	int n = 0;
+
+	for (int i = 0; i < c->nt; i++)
+		if (strcmp(c->t[i].scheme->s.name, scheme) == 0)
+			c->t[n++] = c->t[i];
+	c->nt = n;
+	return (n);
+}
+
+int
+classify_fills(const struct classify *c, int col)
+{
+	for (int i = 0; i < c->nt; i++)
+		if (c->t[i].col == col)
+			return (1);
+	return (0);
+}
+
+int
 classify_any(const struct classify *c)
 {
 	return (c != NULL && c->nt > 0);

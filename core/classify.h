@@ -63,6 +63,11 @@ int classify_open(const struct plugins *ps, const char *rules_dir,
     kind_t kind, struct classify **out, char *err, size_t errsz);
 /* Frees what classify_open loaded too. */
 void classify_free(struct classify *c);
+/* Classify only the field scheme fills (others are left as they are):
+ * the number of fields left, 0 when the scheme fills none of this kind. */
+int classify_scope(struct classify *c, const char *scheme);
+/* Whether column col is a field this classify fills. */
+int classify_fills(const struct classify *c, int col);
 /* Whether any field of the kind has a scheme: else classify_record is
  * a no-op and callers may skip it. */
 int classify_any(const struct classify *c);

@@ -62,5 +62,6 @@ int cmd_explain(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_reclassify(int argc, char **argv);
 
 #endif

@@ -24,9 +24,13 @@ static const struct {
 	  "[--ignore COLUMN]...\n"
 	  "                   [--replace] [--strict] [--rejects FILE] "
 	  "[--hashed]\n"
-	  "                   [--key FILE] [--quiet]",
+	  "                   [--key FILE] [--quiet] [--plugins DIR[:DIR]...] "
+	  "[--rules DIR]\n"
+	  "                   [--no-classify]",
 	  "Load files of spend, activity, outcome or service records; each "
-	  "FILE\n(or - for stdin) becomes one atomic batch." },
+	  "FILE\n(or - for stdin) becomes one atomic batch.  The loaded "
+	  "plugins and the\nrules files fill cofog and prevention (see "
+	  "README, \"Classification\")." },
 	{ "dump", cmd_dump, "dump KIND [--db DIR] [--format csv|ndjson]",
 	  "Write every live record of KIND with its canonical fields." },
 	{ "batches", cmd_batches,
@@ -67,8 +71,19 @@ static const struct {
 	  "its\nparameters' defaults or the values given; --list shows the "
 	  "questions\n(--format json: as the HTTP API describes them)." },
 	{ "demo", cmd_demo,
-	  "demo [--db DIR] [--people N] [--seed S] [--key FILE]",
+	  "demo [--db DIR] [--people N] [--seed S] [--key FILE]\n"
+	  "                   [--plugins DIR[:DIR]...] [--rules DIR] "
+	  "[--no-classify]",
 	  "Generate and load Chigley, the handbook's falls example place." },
+	{ "reclassify", cmd_reclassify,
+	  "reclassify [--db DIR] [--scheme S] [--kind KIND] [--dry-run]\n"
+	  "                   [--plugins DIR[:DIR]...] [--rules DIR]",
+	  "Classify the live records again after rules or plugins changed, "
+	  "without\nreloading files: codes the input gave are kept (and "
+	  "checked again), codes\nclassification filled are recomputed.  A "
+	  "batch that changes is swapped\nfor its rewrite atomically.  "
+	  "--scheme S recomputes only the field S fills.\nExit 2 when a "
+	  "plugin refused rows (kept as they were)." },
 	{ "check", cmd_check,
 	  "check [-c FILE] [--plugins DIR[:DIR]...] [--rules DIR]\n"
 	  "                   [--classify KIND FIELD=VALUE...]",
