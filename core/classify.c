@@ -16,6 +16,9 @@
 #define MAXSHARES	RULES_MAXCODES
 #define TEXTMAX		(64u << 10)	/* one record's text, NUL-ended */
 #define SHARESMAX	1024
+/* Distinct values remembered per field before the memo starts over: a
+ * file of a million distinct descriptions still loads in flat memory. */
+#define MEMO_MAX	(1u << 14)
 
 struct target {
 	int		col;		/* the class field */
@@ -35,6 +38,7 @@ struct classify {
 	int		shares_col, by_col;
 	/* Local ids per field, so rules run once per distinct value. */
 	strmap_t	ids[SCHEMA_MAXCOLS];
+	int		ruled[SCHEMA_MAXCOLS];	/* a rule reads the field */
 	uint32_t	next[SCHEMA_MAXCOLS];
 	char		text[TEXTMAX];
 	char		shares[SHARESMAX];
@@ -61,6 +65,13 @@ classify_new(const struct plugins *ps, struct rules *rules, kind_t kind,
 	c->by_col = schema_field_find(kind, "classified_by", 13);
 	for (int i = 0; i < SCHEMA_MAXCOLS; i++)
 		strmap_init(&c->ids[i]);
+	for (size_t i = 0; rules && i < rules_count(rules); i++) {
+		const struct rule *r = rules_get(rules, i);
+		int f = schema_field_find(kind, r->field, strlen(r->field));
+
+		if (f >= 0 && c->kd->fields[f].type == FT_STR)
+			c->ruled[f] = 1;
+	}
 	for (int f = 0; ps && f < c->kd->nfields; f++) {
 		struct target *t = &c->t[c->nt];
 
@@ -168,7 +179,7 @@ local_id(struct classify *c, int f, const char *s, size_t n)
 		return (0);
 	if (strmap_get(&c->ids[f], s, n, &id))
 		return (id);
-	if (strmap_len(&c->ids[f]) >= (1u << 20)) {
+	if (strmap_len(&c->ids[f]) >= MEMO_MAX) {
 		/* Many distinct values: forget them all, memo included. */
 		for (int i = 0; i < SCHEMA_MAXCOLS; i++)
 			strmap_clear(&c->ids[i]);
@@ -259,7 +270,7 @@ classify_record(struct classify *c, const char *const *vals,
 		c->text[o + n] = '\0';
 		v[f] = c->text + o;
 		o += n + 1;
-		if (c->kd->fields[f].type == FT_STR)
+		if (c->ruled[f])
 			ids[f] = local_id(c, f, v[f], n);
 	}
 	rec.kind = c->kd->name;

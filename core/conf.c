@@ -77,7 +77,7 @@ conf_defaults(struct conf *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->tokens, sizeof(c->tokens), "placed.tokens");
 	snprintf(c->questions, sizeof(c->questions), "etc/questions");
-	snprintf(c->rules, sizeof(c->rules), "etc/rules");
+	c->rules[0] = '\0';	/* rules_default_dir() */
 	c->plugins[0] = '\0';
 	c->suppress = 5;
 	c->max_header_bytes = 16 * KIB;

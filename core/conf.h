@@ -26,7 +26,9 @@ struct conf {
 	char		questions[1024];/* saved questions; "questions" beside
 					   the config file, or "etc/questions" */
 	char		rules[1024];	/* rules files; "rules" beside the
-					   config file, or "etc/rules" */
+					   config file, or "": ./etc/rules,
+					   else the installed ones
+					   (rules_default_dir()) */
 	char		plugins[4096];	/* plugin dirs, ':'-separated; "" is
 					   the build tree's or the installed
 					   directory (see plugin.h) */

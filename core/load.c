@@ -43,7 +43,7 @@ struct loader {
 	char		**hdr;		/* header names, for the rejects file */
 	int		have_person;	/* the header has a person column */
 	int		kind_persons;	/* the kind has a person field */
-	int		org_col;
+	int		org_col, by_col;
 	struct classify	*cls;		/* NULL: nothing to classify */
 	pseudo_key_t	key;
 	int		key_loaded;
@@ -196,6 +196,22 @@ classify_put(struct loader *L, uint64_t line, struct span *vals, char *why,
 	size_t tl[SCHEMA_MAXCOLS];
 	struct class_out co;
 
+	const struct span *by = L->by_col >= 0 ? &vals[L->by_col] : NULL;
+
+	/*
+	 * A file that says what classification filled (a dump loaded back)
+	 * has those fields filled afresh: the same answer while the rules
+	 * are the same, so dump and load round-trip.  Its shares and
+	 * classified_by are always recomputed.
+	 */
+	for (int c = 0; c < L->kd->nfields; c++) {
+		if ((L->kd->fields[c].flags & FD_CLASS) && by && by->set &&
+		    !classify_given(by->s, by->n, L->kd->fields[c].name))
+			vals[c].set = 0;
+	}
+	for (int c = 0; c < L->kd->nfields; c++)
+		if (L->kd->fields[c].flags & FD_DERIVED)
+			vals[c].set = 0;
 	for (int c = 0; c < L->kd->nfields; c++) {
 		tv[c] = vals[c].set ? vals[c].s : NULL;
 		tl[c] = vals[c].set ? vals[c].n : 0;
@@ -350,7 +366,6 @@ static int
 map_column(struct loader *L, const char *name, size_t n)
 {
 	const char *s = name;
-	int fi;
 
 	trim(&s, &n);
 	for (int i = 0; i < L->o->nignores; i++)
@@ -368,10 +383,7 @@ map_column(struct loader *L, const char *name, size_t n)
 			return (schema_field_find(L->o->kind, m,
 			    (size_t)(eq - m)));
 	}
-	fi = schema_field_find(L->o->kind, s, n);
-	/* Derived fields are computed here, whatever a file says (a dump
-	 * loaded back has them). */
-	return (fi >= 0 && (L->kd->fields[fi].flags & FD_DERIVED) ? -2 : fi);
+	return (schema_field_find(L->o->kind, s, n));
 }
 
 static int
@@ -688,6 +700,7 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	L.err = msg;
 	L.errsz = sizeof(msg);
 	L.org_col = schema_field_find(o->kind, "org", 3);
+	L.by_col = schema_field_find(o->kind, "classified_by", 13);
 	for (int c = 0; c < L.kd->nfields; c++)
 		if (L.kd->fields[c].type == FT_PERSON)
 			L.kind_persons = 1;

@@ -206,6 +206,9 @@ cli_resolve(struct cli_env *e)
 	} else
 		conf_defaults(&resolved);
 	e->cf = &resolved;
+	if (resolved.rules[0] == '\0')
+		snprintf(resolved.rules, sizeof(resolved.rules), "%s",
+		    rules_default_dir());
 	if (e->db == NULL || *e->db == '\0')
 		e->db = (env = getenv("PLACED_DB")) != NULL && *env ? env :
 		    resolved.db;

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -23,6 +24,10 @@
 #ifndef PLUGINSDIR
 #define PLUGINSDIR	"/usr/local/lib/placed/plugins"
 #endif
+#ifndef RULESDIR
+#define RULESDIR	"/usr/local/etc/placed/rules"
+#endif
+#define RULES_CWD	"etc/rules"
 
 /* The smallest descriptor any 1.x plugin may have: ABI 1.0's. */
 #define DESC_MIN_SIZE	sizeof(struct placed_plugin)
@@ -84,6 +89,25 @@ plugins_default_dirs(void)
 	}
 #endif
 	return (PLUGINSDIR);
+}
+
+const char *
+rules_default_dir(void)
+{
+	static char dir[PATH_MAX];
+	struct stat sb;
+
+	if (stat(RULES_CWD, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return (RULES_CWD);
+#if defined(PLACED_BUILDDIR) && defined(PLACED_SRCDIR)
+	/* The build tree's placed uses the tree's rules, as its plugins. */
+	if (strcmp(plugins_default_dirs(), PLUGINSDIR) != 0 &&
+	    snprintf(dir, sizeof(dir), "%s/etc/rules", PLACED_SRCDIR) <
+	    (int)sizeof(dir))
+		return (dir);
+#endif
+	(void)dir;
+	return (RULESDIR);
 }
 
 /* ---- small helpers ---- */

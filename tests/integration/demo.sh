@@ -67,13 +67,14 @@ cmp -s "$T/activity.csv" "$T/out" &&
     fail "another key gave the same activity dump"
 
 # 4. What the falls questions need.
-# The activity dump is plain (no quoted fields), so awk can split it.
-if grep -q '"' "$T/activity.csv"; then
+# The activity dump's first fields are plain (only shares, after them, is
+# quoted), so awk can split them.
+awk -F, '{ for (i = 1; i <= 9; i++) if ($i ~ /"/) bad = 1 } END { exit bad }' \
+    "$T/activity.csv" ||
 	fail "activity dump has quoted fields; the awk checks below assume not"
-fi
-# date,org,service,person,place,need,type,episode,cost
+# date,org,service,person,place,need,type,episode,cost, then classification
 head -n 1 "$T/activity.csv" |
-    grep -q -x 'date,org,service,person,place,need,type,episode,cost' ||
+    grep -q -x 'date,org,service,person,place,need,type,episode,cost,cofog,prevention,shares,classified_by' ||
     fail "activity dump header changed: $(head -n 1 "$T/activity.csv")"
 awk -F, '
 function days(s,    y, m, d) {	# days from civil (Hinnant)
@@ -124,24 +125,28 @@ for pl in CHG-AG CHG-RS; do
 	    fail "no falls_treated outcome for $pl"
 done
 
-# Spend: the total is positive.  Fields after amount (place, cohort,
-# person, funder) hold no commas, so amount is field NF-4 even where a
-# description is quoted.
+# Spend: the total is positive, and the dump (summed by python) and a
+# query (summed in the scan) agree to the penny.
 head -n 1 "$T/spend.csv" | grep -q -x \
-    'date,org,service,supplier,description,account,amount,place,cohort,person,funder' ||
+    'date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by' ||
     fail "spend dump header changed"
-total=$(awk -F, 'NR > 1 { a = $(NF - 4); sub(/\./, "", a); t += a }
-    END { printf "%.0f\n", t }' "$T/spend.csv")
-say "demo: spend total $total pence"
-[ "${total:-0}" -gt 0 ] 2>/dev/null || fail "spend total is not positive: $total"
-if command -v python3 >/dev/null 2>&1; then
-	st=$(csv_sum "$T/spend.csv" 7)
-	case $st in
-	-*|0.00|"")	fail "spend total (python) is not positive: $st" ;;
-	esac
-	[ "$(printf '%s' "$st" | tr -d .)" = "$total" ] ||
-	    fail "spend total: awk says $total pence, python $st"
-fi
+expect_exit 0 "$PLACED" query --format csv 'spend | group (t = sum(amount))'
+total=$(sed -n 2p "$T/out")
+say "demo: spend total $total"
+st=$(csv_sum "$T/spend.csv" 7)
+case $st in
+-*|0.00|"")	fail "spend total (python) is not positive: $st" ;;
+esac
+[ "$st" = "$total" ] || fail "spend total: query says $total, python $st"
+
+# Classification at load: every demo spend line gets a COFOG class and a
+# prevention level from etc/rules, and says which rule gave it.
+expect_exit 0 "$PLACED" query --format csv \
+    'spend | where cofog == "" or prevention == "" | group (n = count())'
+[ "$(sed -n 2p "$T/out")" = 0 ] || fail "unclassified demo spend: $(cat "$T/out")"
+expect_exit 0 "$PLACED" query --format csv \
+    'spend | where not classified_by ~ "^cofog: rule cofog.rules:[0-9]+; prevention: rule prevention.rules:[0-9]+$" | group (n = count())'
+[ "$(sed -n 2p "$T/out")" = 0 ] || fail "classified_by not from the rules: $(cat "$T/out")"
 
 # 5. --people 200: works, and gives fewer rows.
 expect_exit 0 "$PLACED" demo --db "$T/small.db" --people 200

@@ -51,7 +51,8 @@ with open(dump, newline="", encoding="utf-8") as f:
     got = list(csv.reader(f))
 assert got[0] == ["date", "org", "service", "supplier", "description",
                   "account", "amount", "place", "cohort", "person",
-                  "funder"], got[0]
+                  "funder", "cofog", "prevention", "shares",
+                  "classified_by"], got[0]
 got = got[1:]
 if len(got) != len(data):
     sys.exit("dump has %d records, %s has %d" % (len(got), src, len(data)))
