@@ -30,11 +30,15 @@ contains "$T/out" "$T/bad/a.rules:2:23: unknown cofog code \"07.9.9\""
 contains "$T/out" "$T/bad/b.rules:1:17: bad pattern: missing terminating ] for character class"
 contains "$T/out" "$T/bad/c.rules:1:27: shares sum to 90%, not 100%"
 
-# A rules directory asked for and missing fails; the default one missing
-# (the working directory has no etc/rules) only says so.
+# A rules directory asked for and missing fails.  With no config and no
+# ./etc/rules, the build tree's placed reads the tree's rules; a config's
+# own rules directory (beside it) missing only says so.
 expect_exit 1 "$PLACED" check --rules "$T/nowhere"
 expect_exit 0 "$PLACED" check
-contains "$T/out" "rules: etc/rules: No such file or directory"
+contains "$T/out" "rules $TOP_SRCDIR/etc/rules/cofog.rules: "
+printf '# defaults only\n' >"$T/c.conf"
+expect_exit 0 "$PLACED" check -c "$T/c.conf"
+contains "$T/out" "rules: $T/rules: No such file or directory"
 
 # --classify runs every classifier of a kind on one record.
 expect_exit 0 "$PLACED" check --rules "$TOP_SRCDIR/etc/rules" \

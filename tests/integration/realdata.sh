@@ -63,7 +63,9 @@ for n, (r, g) in enumerate(zip(data, got), 2):
             v[1], v[2], v[3], v[4], v[5],
             str(Decimal(v[6]).quantize(Decimal("0.01"))),
             "", "", "", ""]
-    if g != want:
+    # Classification (cofog ... classified_by) comes after the fields
+    # the file gave; rules-coverage.sh measures it.
+    if g[:len(want)] != want:
         bad += 1
         if bad <= 5:
             print("record %d: want %r\n           got  %r" % (n, want, g))
