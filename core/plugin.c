@@ -9,6 +9,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <glob.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -35,6 +36,21 @@
 /* ---- search path ---- */
 
 #ifdef PLACED_BUILDDIR
+/* Whether dir holds a module (a .libs may hold only objects). */
+static int
+has_modules(const char *dir)
+{
+	char pat[PATH_MAX + 8];
+	glob_t g;
+	int n;
+
+	if ((size_t)snprintf(pat, sizeof(pat), "%s/*.so", dir) >= sizeof(pat))
+		return (0);
+	n = glob(pat, 0, NULL, &g) == 0 && g.gl_pathc > 0;
+	globfree(&g);
+	return (n);
+}
+
 /* TOP/plugins/.libs, then TOP/plugins/SUB/.libs for each SUB that has
  * one (a module named plugins/SUB/NAME.la), in name order. */
 static const char *
@@ -54,7 +70,7 @@ build_dirs(const char *top, char *dirs, size_t dsz)
 	for (int i = 0; i < n; i++) {
 		if (de[i]->d_name[0] != '.' && len < dsz &&
 		    (size_t)snprintf(sub, sizeof(sub), "%s/%s/.libs", base,
-		    de[i]->d_name) < sizeof(sub) && access(sub, X_OK) == 0)
+		    de[i]->d_name) < sizeof(sub) && has_modules(sub))
 			len += (size_t)snprintf(dirs + len, dsz - len, ":%s",
 			    sub);
 		free(de[i]);
