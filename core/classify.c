@@ -25,6 +25,11 @@ struct target {
 	const struct plugin_scheme *scheme;
 	const struct plugin_classifier *cl[MAXCL];	/* owner's first */
 	int		ncl, nowner;
+	/* The rules' answer per tuple of the ruled fields' ids: one
+	 * lookup a row instead of one a rule. */
+	strmap_t	memo;
+	const struct rule **hits;	/* memo value - 1 indexes this */
+	size_t		nhits, caphits;
 };
 
 struct classify {
@@ -84,6 +89,7 @@ classify_new(const struct plugins *ps, struct rules *rules, kind_t kind,
 		if (t->scheme == NULL)
 			continue;
 		t->col = f;
+		strmap_init(&t->memo);
 		ncl = plugins_classifiers(ps, c->kd->name, cl, MAXCL);
 		/* The owner's classifiers first: they judge given codes. */
 		for (int pass = 0; pass < 2; pass++)
@@ -137,6 +143,10 @@ classify_free(struct classify *c)
 	if (c == NULL)
 		return;
 	rules_free(c->owned);
+	for (int i = 0; i < c->nt; i++) {
+		strmap_free(&c->t[i].memo);
+		free(c->t[i].hits);
+	}
 	for (int i = 0; i < SCHEMA_MAXCOLS; i++)
 		strmap_free(&c->ids[i]);
 	free(c);
@@ -147,9 +157,14 @@ classify_scope(struct classify *c, const char *scheme)
 {
 	int n = 0;
 
-	for (int i = 0; i < c->nt; i++)
-		if (strcmp(c->t[i].scheme->s.name, scheme) == 0)
+	for (int i = 0; i < c->nt; i++) {
+		if (strcmp(c->t[i].scheme->s.name, scheme) == 0) {
 			c->t[n++] = c->t[i];
+			continue;
+		}
+		strmap_free(&c->t[i].memo);
+		free(c->t[i].hits);
+	}
 	c->nt = n;
 	return (n);
 }
@@ -211,6 +226,57 @@ add_shares(struct classify *c, size_t *o, const char *field,
 			    "%s %s %u.%02u%%", i ? "," : "", sh[i].code,
 			    sh[i].bp / 100, sh[i].bp % 100);
 	}
+}
+
+/*
+ * rules_classify, remembered per tuple of the ids of the fields rules
+ * read (ids are local to this classify, so the tuple names the values).
+ */
+static int
+rules_memo(struct classify *c, struct target *t,
+    const struct placed_record *rec, const uint32_t *ids,
+    const struct rule **hit)
+{
+	uint32_t key[SCHEMA_MAXCOLS], v;
+	size_t nk = 0;
+	int rc;
+
+	for (int f = 0; f < c->kd->nfields; f++) {
+		if (!c->ruled[f])
+			continue;
+		if (ids[f] == 0 && rec->values[f] != NULL)	/* no id */
+			return (rules_classify(c->rules, t->scheme->s.name,
+			    rec, ids, hit));
+		key[nk++] = ids[f];
+	}
+	if (strmap_get(&t->memo, (const char *)key, nk * sizeof(key[0]), &v)) {
+		*hit = v ? t->hits[v - 1] : NULL;
+		return (v ? 1 : 0);
+	}
+	if ((rc = rules_classify(c->rules, t->scheme->s.name, rec, ids,
+	    hit)) < 0)
+		return (rc);
+	if (strmap_len(&t->memo) >= MEMO_MAX) {
+		strmap_clear(&t->memo);
+		t->nhits = 0;
+	}
+	v = 0;
+	if (rc == 1) {
+		if (t->nhits == t->caphits) {
+			size_t nc = t->caphits ? t->caphits * 2 : 64;
+			const struct rule **nh = realloc(t->hits,
+			    nc * sizeof(*nh));
+
+			if (nh == NULL)
+				return (rc);	/* unremembered, still right */
+			t->hits = nh;
+			t->caphits = nc;
+		}
+		t->hits[t->nhits++] = *hit;
+		v = (uint32_t)t->nhits;
+	}
+	(void)strmap_put(&t->memo, (const char *)key, nk * sizeof(key[0]), v);
+	return (rc);
 }
 
 /* One "FIELD: WHAT[:LINE]" part of classified_by. */
@@ -295,8 +361,7 @@ classify_record(struct classify *c, const char *const *vals,
 			    t->cl[k - 1]->plugin->name, 0);
 		if (n == 0 && !given && c->rules) {
 			const struct rule *hit;
-			int rc = rules_classify(c->rules, t->scheme->s.name,
-			    &rec, ids, &hit);
+			int rc = rules_memo(c, &c->t[i], &rec, ids, &hit);
 
 			if (rc < 0) {
 				snprintf(why, whysz, "rules for %s: a pattern "

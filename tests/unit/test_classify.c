@@ -256,3 +256,22 @@ Test(classify, other_plugins_before_rules, .init = setup_example)
 	cr_expect(strncmp(why, "plugin \"example-scheme\": cost centre "
 	    "\"C7777\" has no rule", 51) == 0, "%s", why);
 }
+
+/* The answer is remembered per combination of values, not per value. */
+Test(classify, memo_per_combination)
+{
+	struct class_out o;
+	char why[512];
+
+	for (int i = 0; i < 3; i++) {
+		cr_assert_eq(run(&o, why, sizeof(why), "description=Ambulance",
+		    "service=Community falls service", NULL), 0);
+		cr_expect_str_eq(val(&o, "prevention"), "tertiary");
+		cr_assert_eq(run(&o, why, sizeof(why), "description=Ambulance",
+		    "service=Library", NULL), 0);
+		cr_expect_str_eq(val(&o, "prevention"), "acute");
+		cr_assert_eq(run(&o, why, sizeof(why), "description=Paper",
+		    "service=Library", NULL), 0);
+		cr_expect_str_eq(val(&o, "prevention"), "(unset)");
+	}
+}
