@@ -564,6 +564,7 @@ run_query(struct hreq *r, struct qjob *j)
 	j->lim.aggregates_only = j->role == ROLE_READER;
 	j->lim.own_org = j->role == ROLE_ANALYST ? j->partner : NULL;
 	j->lim.cancel = &j->cancel;
+	j->lim.plugins = s->plugins;
 	clock_gettime(CLOCK_MONOTONIC, &now);
 	if (s->o.query_timeout_ms)
 		j->lim.deadline_ns = (int64_t)now.tv_sec * 1000000000 +

@@ -52,12 +52,15 @@ int cmd_demo(int argc, char **argv);
 int cmd_serve(int argc, char **argv);
 int cmd_audit(int argc, char **argv);
 int cmd_query(int argc, char **argv);
-/* Run a query and print its answer in fmt (an enum out_format); errors
- * go to stderr as "placed: WHAT: ...".  Returns 0 or 1. */
+/* Run a query with the schemes of ps (NULL: none) and print its answer
+ * in fmt (an enum out_format); errors go to stderr as "placed: WHAT:
+ * ...".  Returns 0 or 1. */
 struct pql_param;
 struct store;
-int cli_query_print(struct store *st, const char *what, const char *text,
-    const struct pql_param *params, int np, int fmt);
+int cli_query_print(struct store *st, const struct plugins *ps,
+    const char *what, const char *text, const struct pql_param *params,
+    int np, int fmt);
+
 int cmd_explain(int argc, char **argv);
 int cmd_token(int argc, char **argv);
 int cmd_ask(int argc, char **argv);

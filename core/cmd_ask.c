@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "plugin.h"
 #include "questions.h"
 #include "store.h"
 #include "table.h"
@@ -88,19 +89,25 @@ out:
 }
 
 static int
-run(const struct question *q, const char *db, const struct pql_param *bound,
-    int nb, enum out_format fmt)
+run(const struct question *q, const struct cli_env *env,
+    const struct pql_param *bound, int nb, enum out_format fmt)
 {
+	struct plugins *ps;
 	char err[1024], what[256];
 	store_t *st;
 	int rc;
 
-	if (store_open(db, STORE_RDONLY, &st, err, sizeof(err)) != 0) {
+	if (store_open(env->db, STORE_RDONLY, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		return (1);
 	}
+	if (cli_plugins(env, NULL, &ps) != 0) {
+		store_close(st);
+		return (1);
+	}
 	snprintf(what, sizeof(what), "ask %s", q->name);
-	rc = cli_query_print(st, what, q->text, bound, nb, fmt);
+	rc = cli_query_print(st, ps, what, q->text, bound, nb, fmt);
+	plugins_free(ps);
 	store_close(st);
 	return (rc);
 }
@@ -199,7 +206,7 @@ cmd_ask(int argc, char **argv)
 		questions_free(&qs);
 		return (EXIT_USAGE);
 	}
-	rc = run(q, env.db, bound, nb, fmt);
+	rc = run(q, &env, bound, nb, fmt);
 	questions_free(&qs);
 	return (rc);
 }

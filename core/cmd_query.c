@@ -11,6 +11,7 @@
 
 #include "cli.h"
 #include "exec.h"
+#include "plugin.h"
 #include "store.h"
 #include "table.h"
 
@@ -53,13 +54,15 @@ query_main(int argc, char **argv, int explain)
 		{ "format",	required_argument, NULL, 'F' },
 		{ "param",	required_argument, NULL, 'p' },
 		{ "file",	required_argument, NULL, 'f' },
+		{ "plugins",	required_argument, NULL, 'P' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct cli_env env = { 0 };
+	struct plugins *ps = NULL;
 	struct pql_param params[MAXPARAMS];
 	enum out_format fmt = isatty(STDOUT_FILENO) ? OUT_TABLE : OUT_CSV;
-	const char *file = NULL;
+	const char *file = NULL, *dirs = NULL;
 	char *text = NULL, err[4096], *eq;
 	store_t *st;
 	int ch, np = 0, rc;
@@ -69,6 +72,7 @@ query_main(int argc, char **argv, int explain)
 		case 'd': env.db = optarg; break;
 		case 'c': env.conf = optarg; break;
 		case 'f': file = optarg; break;
+		case 'P': dirs = optarg; break;
 		case 'F':
 			if (out_format_parse(optarg, &fmt) != 0)
 				return (cli_usage(argv[0], "format is table, "
@@ -115,8 +119,9 @@ query_main(int argc, char **argv, int explain)
 		    err, sizeof(err));
 		if (rc)
 			fprintf(stderr, "placed: explain: %s\n", err);
-	} else {
-		rc = cli_query_print(st, "query", text, params, np, fmt);
+	} else if ((rc = cli_plugins(&env, dirs, &ps)) == 0) {
+		rc = cli_query_print(st, ps, "query", text, params, np, fmt);
+		plugins_free(ps);
 	}
 	store_close(st);
 	free(text);
@@ -124,18 +129,20 @@ query_main(int argc, char **argv, int explain)
 }
 
 int
-cli_query_print(store_t *st, const char *what, const char *text,
-    const struct pql_param *params, int np, int fmt)
+cli_query_print(store_t *st, const struct plugins *ps, const char *what,
+    const char *text, const struct pql_param *params, int np, int fmt)
 {
+	struct pql_limits lim = { .plugins = ps };
 	struct timespec t0, t1;
 	struct table *t = NULL;
+	enum pql_fail fail;
 	char err[4096];
 	uint64_t dv = 0;
 	int rc;
 
 	clock_gettime(CLOCK_MONOTONIC, &t0);
-	rc = pql_run(st, text, strlen(text), params, np, &t, &dv, err,
-	    sizeof(err));
+	rc = pql_run_limited(st, text, strlen(text), params, np, &lim, &t,
+	    &dv, &fail, err, sizeof(err));
 	clock_gettime(CLOCK_MONOTONIC, &t1);
 	if (rc != 0) {
 		fprintf(stderr, "placed: %s: %s\n", what, err);

@@ -47,7 +47,7 @@ static const struct {
 	{ "query", cmd_query,
 	  "query [--db DIR] [--format table|csv|json|ndjson] "
 	  "[--param NAME=VALUE]...\n"
-	  "                   'PQL' | -f FILE",
+	  "                   [--plugins DIR[:DIR]...] 'PQL' | -f FILE",
 	  "Ask a question in PQL; see placed(1).  Table on a terminal, CSV "
 	  "otherwise." },
 	{ "explain", cmd_explain,

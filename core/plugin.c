@@ -510,6 +510,23 @@ h_regex_free(void *re)
 	pcre2_code_free(re);
 }
 
+static void
+h_skip(void *sink, uint64_t line, const char *why)
+{
+	struct plugin_sink *k = sink;
+
+	if (k && k->skip)
+		k->skip(k->arg, line, why ? why : "skipped");
+}
+
+int
+plugins_emit(void *sink, const struct placed_record *r)
+{
+	struct plugin_sink *k = sink;
+
+	return (k && k->record ? k->record(k->arg, r) : -1);
+}
+
 static const struct placed_host_api host_api = {
 	.size = sizeof(struct placed_host_api),
 	.abi_major = PLACED_ABI_MAJOR,
@@ -525,6 +542,7 @@ static const struct placed_host_api host_api = {
 	.regex_compile = h_regex_compile,
 	.regex_match = h_regex_match,
 	.regex_free = h_regex_free,
+	.skip = h_skip,
 };
 
 /* ---- loading ---- */

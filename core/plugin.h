@@ -26,6 +26,7 @@
 #define PLACED_HOST_PLUGIN_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "placed/plugin.h"
 
@@ -132,6 +133,18 @@ int plugins_classify(const struct plugin_classifier *c,
 /* For rules_check: 1 when scheme (registered in the struct plugins at
  * arg) has code, 0 when it has not, -1 when no such scheme. */
 int plugins_known_code(void *arg, const char *scheme, const char *code);
+
+/*
+ * What an importer's records go to: the sink handed to its feed() and
+ * end(), with plugins_emit as their emit function.  record returns
+ * non-zero to stop the import; skip counts a line set aside, with why.
+ */
+struct plugin_sink {
+	int		(*record)(void *arg, const struct placed_record *r);
+	void		(*skip)(void *arg, uint64_t line, const char *why);
+	void		*arg;
+};
+int plugins_emit(void *sink, const struct placed_record *r);
 
 /* Call a PQL function: 0 with the text in out, or -1 with
  * "plugin \"NAME\": ..." in err. */

@@ -331,6 +331,11 @@ disclose_verb(struct qctx *q, const struct stage *st, const struct table *in,
 			kout[0] = 0;
 			rc = support_by_keys(in, kin, out, kout, 1);
 		}
+	} else if (strcmp(name, "balance") == 0) {
+		/* The verb counted the people of each group and level. */
+		set_keys(out, st->verb.nby + 1);
+		if (support_col(out) < 0)
+			rc = -ENOMEM;
 	} else if (strcmp(name, "trend") == 0) {
 		set_keys(out, st->verb.nby > 0 ? 2 : 1);
 		rc = trend_support(st, in, out);

@@ -15,12 +15,31 @@
 #include "store.h"
 #include "lexer.h"
 #include "parser.h"
+#include "plugin.h"
 #include "scan.h"
+#include "strmap.h"
 #include "value.h"
 
 enum cop {
 	C_COL, C_CONST, C_CMP, C_IDEQ, C_IDIN, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
-	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY
+	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY, C_DERIVED
+};
+
+/* Fields derived from a classification column (C_DERIVED). */
+enum dfn { D_DIVISION, D_GROUP, D_TITLE };
+
+/* A derived value worked out, and found to be empty. */
+static const char dnull[] = "";
+
+struct derived {
+	enum dfn	fn;
+	const struct plugin_scheme *scheme;	/* D_TITLE; NULL: none */
+	struct table	*arena;		/* the query's: results outlive us */
+	const char	**byid;		/* per dictionary id; dnull: empty */
+	size_t		nbyid;
+	strmap_t	bytext;		/* text → index into vals */
+	const char	**vals;
+	size_t		nvals, cap;
 };
 
 struct cexpr {
@@ -37,6 +56,7 @@ struct cexpr {
 	pcre2_match_data *md;
 	uint8_t		*memo;		/* regex result per dictionary id */
 	size_t		nmemo;
+	struct derived	*d;		/* C_DERIVED */
 };
 
 int
@@ -164,6 +184,12 @@ cexpr_free(struct cexpr *c)
 	if (c->re)
 		pcre2_code_free(c->re);
 	free(c->memo);
+	if (c->d) {
+		free(c->d->byid);
+		strmap_free(&c->d->bytext);
+		free(c->d->vals);
+		free(c->d);
+	}
 	free(c);
 }
 
@@ -411,26 +437,111 @@ ideq(struct qctx *q, struct cexpr *c)
 	return (0);
 }
 
+const struct plugin_scheme *
+q_scheme(const struct qctx *q, const char *field)
+{
+	const struct plugins *ps = q->lim ? q->lim->plugins : NULL;
+
+	for (size_t i = 0; ps && i < ps->nschemes; i++)
+		if (ps->schemes[i].s.field &&
+		    strcmp(ps->schemes[i].s.field, field) == 0)
+			return (&ps->schemes[i]);
+	return (NULL);
+}
+
+/* The visible column called name (any case), or -1. */
+static int
+find_col(const struct table *sc, const char *name, size_t n)
+{
+	for (int c = 0; c < sc->ncols; c++)
+		if (!sc->cols[c].hidden &&
+		    strncasecmp(sc->cols[c].name, name, n) == 0 &&
+		    sc->cols[c].name[n] == '\0')
+			return (c);
+	return (-1);
+}
+
+/*
+ * BASE.division, BASE.group, BASE.title where BASE is a cofog column
+ * (cofog, services.cofog), and BASE.title of a prevention column: a
+ * string worked out once per distinct value of BASE.  0 with *out, 1
+ * when e names no such field, -1 out of memory.
+ */
+static int
+compile_derived(struct qctx *q, const struct expr *e,
+    const struct table *sc, struct cexpr **out)
+{
+	const char *dot = strrchr(e->name, '.'), *attr, *last;
+	struct derived *d;
+	int col, cofog;
+
+	if (dot == NULL || dot == e->name)
+		return (1);
+	attr = dot + 1;
+	if ((col = find_col(sc, e->name, (size_t)(dot - e->name))) < 0 ||
+	    sc->cols[col].type != V_STR)
+		return (1);
+	last = strrchr(sc->cols[col].name, '.');
+	last = last ? last + 1 : sc->cols[col].name;
+	cofog = strcasecmp(last, "cofog") == 0;
+	if (!cofog && strcasecmp(last, "prevention") != 0)
+		return (1);
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return (-1);
+	if (strcasecmp(attr, "title") == 0)
+		d->fn = D_TITLE;
+	else if (cofog && strcasecmp(attr, "division") == 0)
+		d->fn = D_DIVISION;
+	else if (cofog && strcasecmp(attr, "group") == 0)
+		d->fn = D_GROUP;
+	else {
+		free(d);
+		return (1);
+	}
+	d->scheme = q_scheme(q, cofog ? "cofog" : "prevention");
+	d->arena = q->strings;
+	strmap_init(&d->bytext);
+	if ((*out = node(C_DERIVED, V_STR)) == NULL ||
+	    ((*out)->a = node(C_COL, V_STR)) == NULL) {
+		strmap_free(&d->bytext);
+		free(d);
+		free(*out);
+		*out = NULL;
+		return (-1);
+	}
+	(*out)->d = d;
+	(*out)->a->col = col;
+	(*out)->a->dict = sc->cols[col].dict;
+	return (0);
+}
+
 static int
 compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
     struct cexpr **out)
 {
-	const char *cands[64];
+	static const char *const derived[] = { "cofog.division",
+	    "cofog.group", "cofog.title", "prevention.title" };
+	const char *cands[68];
 	const char *sug;
-	int n = 0;
+	int n = 0, c, rc;
 
-	for (int c = 0; c < sc->ncols; c++)
-		if (!sc->cols[c].hidden &&
-		    strcasecmp(sc->cols[c].name, e->name) == 0) {
-			if ((*out = node(C_COL, sc->cols[c].type)) == NULL)
-				return (-1);
-			(*out)->col = c;
-			(*out)->dict = sc->cols[c].dict;
-			return (0);
-		}
-	for (int c = 0; c < sc->ncols && n < 64; c++)
+	if ((c = find_col(sc, e->name, strlen(e->name))) >= 0) {
+		if ((*out = node(C_COL, sc->cols[c].type)) == NULL)
+			return (-1);
+		(*out)->col = c;
+		(*out)->dict = sc->cols[c].dict;
+		return (0);
+	}
+	if ((rc = compile_derived(q, e, sc, out)) <= 0)
+		return (rc);
+	for (c = 0; c < sc->ncols && n < 64; c++)
 		if (!sc->cols[c].hidden)
 			cands[n++] = sc->cols[c].name;
+	/* The derived fields of the columns there are, for typos. */
+	for (int i = 0; i < 4; i++)
+		if (find_col(sc, derived[i], (size_t)(strchr(derived[i],
+		    '.') - derived[i])) >= 0)
+			cands[n++] = derived[i];
 	sug = pql_suggest(e->name, cands, n);
 	if (sug)
 		return (q_error(q, e->off, e->len, "unknown field \"%s\" — did "
@@ -807,6 +918,84 @@ match(const struct cexpr *c, const struct value *v)
 	return (rc);
 }
 
+/* What a derived field is for one code; dnull when empty, NULL when
+ * out of memory. */
+static const char *
+derive(const struct derived *d, const char *code)
+{
+	const char *p;
+	size_t n;
+
+	switch (d->fn) {
+	case D_DIVISION:
+		/* "10.2.0" → "10"; a division alone is itself. */
+		n = (p = strchr(code, '.')) ? (size_t)(p - code) :
+		    strlen(code);
+		break;
+	case D_GROUP:
+		/* "10.2.0" → "10.2"; a division has no group. */
+		if ((p = strchr(code, '.')) == NULL)
+			return (dnull);
+		n = (p = strchr(p + 1, '.')) ? (size_t)(p - code) :
+		    strlen(code);
+		break;
+	default:
+		for (size_t i = 0; d->scheme && i < d->scheme->s.ncodes; i++)
+			if (strcmp(d->scheme->s.codes[i].code, code) == 0)
+				return (d->scheme->s.codes[i].title &&
+				    d->scheme->s.codes[i].title[0] ?
+				    d->scheme->s.codes[i].title : dnull);
+		return (dnull);
+	}
+	return (n == 0 ? dnull : table_strdup(d->arena, code, n));
+}
+
+/* Once per distinct value: by dictionary id where rows carry one (the
+ * scan's), else by text. */
+static const char *
+derived_of(const struct cexpr *c, const struct value *v)
+{
+	struct derived *d = c->d;
+	const char *r, **nv;
+	uint32_t k;
+
+	if (c->a->dict && v->i > 0 && v->i < (1 << 28)) {
+		size_t id = (size_t)v->i;
+
+		if (id < d->nbyid && d->byid[id])
+			return (d->byid[id]);
+		if ((r = derive(d, v->s)) == NULL)
+			return (NULL);
+		if (id >= d->nbyid) {
+			size_t nn = id * 2 + 64;
+
+			if ((nv = realloc(d->byid, nn * sizeof(*nv))) == NULL)
+				return (r);
+			memset(nv + d->nbyid, 0, (nn - d->nbyid) *
+			    sizeof(*nv));
+			d->byid = nv;
+			d->nbyid = nn;
+		}
+		return (d->byid[id] = r);
+	}
+	if (strmap_get(&d->bytext, v->s, strlen(v->s), &k))
+		return (d->vals[k]);
+	if ((r = derive(d, v->s)) == NULL)
+		return (NULL);
+	if (d->nvals == d->cap) {
+		size_t nc = d->cap ? d->cap * 2 : 64;
+
+		if ((nv = realloc(d->vals, nc * sizeof(*nv))) == NULL)
+			return (r);
+		d->vals = nv;
+		d->cap = nc;
+	}
+	if (strmap_put(&d->bytext, v->s, strlen(v->s), (uint32_t)d->nvals) ==
+	    0)
+		d->vals[d->nvals++] = r;
+	return (r);
+}
+
 static int32_t
 ev_date(const struct value *v)
 {
@@ -918,6 +1107,13 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 		cexpr_eval(c->a, row, &a);
 		o->t = V_BOOL;
 		o->i = match(c, &a);
+		return;
+	case C_DERIVED:
+		cexpr_eval(c->a, row, &a);
+		if (a.t != V_STR || a.s == NULL || (x.s = derived_of(c,
+		    &a)) == NULL || x.s == dnull)
+			return;
+		*o = (struct value){ V_STR, -1, x.s };
 		return;
 	case C_MONTH:
 	case C_QUARTER:

@@ -40,6 +40,11 @@ struct qctx {
  * q->err.  1 when the query must stop. */
 int q_expired(struct qctx *q);
 
+struct plugin_scheme;
+/* The loaded scheme that fills field ("cofog"; "prevention": the active
+ * prevention scheme), or NULL when no plugin given to the query does. */
+const struct plugin_scheme *q_scheme(const struct qctx *q, const char *field);
+
 struct cexpr;
 
 /* 0, or -1 with the error (and its caret) in q->err. */

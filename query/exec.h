@@ -16,6 +16,8 @@
 #include "store.h"
 #include "table.h"
 
+struct plugins;
+
 struct pql_param {
 	const char	*name;
 	const char	*value;		/* text, typed by where it is used */
@@ -60,6 +62,9 @@ struct pql_limits {
 	uint64_t	max_rows;	/* 0: no cap */
 	int64_t		deadline_ns;	/* CLOCK_MONOTONIC ns; 0: none */
 	const volatile int *cancel;	/* non-NULL: stop when *cancel != 0 */
+	/* Not a limit: the schemes the query reads (balance prevention,
+	 * cofog.title); NULL: none, and those answer as without plugins. */
+	const struct plugins *plugins;
 };
 
 /*

@@ -11,6 +11,8 @@
  *                    log, alloc/free, config, regex compile/match/free,
  *                    and registration of schemes, classifiers, importers
  *                    and PQL functions.
+ *   1.1  2026-11-24  skip(): an importer says which input lines it sets
+ *                    aside and why, so every line is accounted for.
  */
 #ifndef PLACED_PLUGIN_H
 #define PLACED_PLUGIN_H
@@ -23,7 +25,7 @@ extern "C" {
 #endif
 
 #define PLACED_ABI_MAJOR	1
-#define PLACED_ABI_MINOR	0
+#define PLACED_ABI_MINOR	1
 
 /* The exported symbol every plugin defines (see PLACED_PLUGIN below). */
 #define PLACED_PLUGIN_SYMBOL	"placed_plugin"
@@ -159,6 +161,12 @@ struct placed_host_api {
 	/* 1 match, 0 none, -1 error. */
 	int		(*regex_match)(void *re, const char *s, size_t n);
 	void		(*regex_free)(void *re);
+	/* 1.1.  An importer's input line that holds no record (the header,
+	 * padding, a repeated header, a total), with why: counted and
+	 * reported as skipped, so accepted + rejected + skipped accounts
+	 * for every line.  sink is the one feed() or end() was given.
+	 * Check api->size before calling it (a 1.0 host has none). */
+	void		(*skip)(void *sink, uint64_t line, const char *why);
 };
 
 /*

@@ -7,10 +7,10 @@
 # rules (here named with --rules, since the working directory is $T)
 # have every code in its scheme.
 expect_exit 0 "$PLACED" check --rules "$TOP_SRCDIR/etc/rules"
-contains "$T/out" "host ABI 1.0"
-contains "$T/out" "plugin cofog 1.0 (ABI 1.0)"
+contains "$T/out" "host ABI 1.1"
+contains "$T/out" "plugin cofog 1.0 (ABI 1.1)"
 contains "$T/out" "scheme cofog: UN Classification of the Functions of Government (1999), 188 codes, field cofog"
-contains "$T/out" "plugin cipfa 1.0 (ABI 1.0)"
+contains "$T/out" "plugin cipfa 1.0 (ABI 1.1)"
 contains "$T/out" "scheme wales:"
 contains "$T/out" "4 codes, field prevention"
 contains "$T/out" "5 codes, fills no field (provisional)"

@@ -2,7 +2,9 @@
  * test_abi.c — one source, several test plugins (tests/unit/test_plugin.c
  * loads them), chosen by -D:
  *
- *   ABI_GOOD       registers scheme "abi-good", a classifier and a function
+ *   ABI_GOOD       registers scheme "abi-good", a classifier and a function;
+ *                  built for ABI 1.0 (the others too), so it shows that a
+ *                  newer host loads a plugin of an older minor
  *   ABI_MAJOR      declares ABI major + 1: refused
  *   ABI_MINOR      declares a minor newer than the header's: refused
  *   ABI_INITFAIL   registers a scheme, a classifier and a function, then
@@ -151,8 +153,9 @@ fini(void *state)
 #define MAJOR	PLACED_ABI_MAJOR
 #define MINOR	(PLACED_ABI_MINOR + 1)
 #else
+/* The oldest minor: a plugin built for 1.0 loads into every 1.x host. */
 #define MAJOR	PLACED_ABI_MAJOR
-#define MINOR	PLACED_ABI_MINOR
+#define MINOR	0
 #endif
 
 PLACED_PLUGIN = {
