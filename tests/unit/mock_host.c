@@ -118,6 +118,23 @@ m_regex_free(void *re)
 	pcre2_code_free(re);
 }
 
+static void
+m_skip(void *sink, uint64_t line, const char *why)
+{
+	struct mock_sink *k = sink;
+
+	if (k && k->skip)
+		k->skip(k->arg, line, why);
+}
+
+static int
+m_emit(void *sink, const struct placed_record *r)
+{
+	struct mock_sink *k = sink;
+
+	return (k && k->record ? k->record(k->arg, r) : -1);
+}
+
 void
 mock_host_init(struct mock_host *m)
 {
@@ -137,6 +154,7 @@ mock_host_init(struct mock_host *m)
 		.regex_compile = m_regex_compile,
 		.regex_match = m_regex_match,
 		.regex_free = m_regex_free,
+		.skip = m_skip,
 	};
 }
 
@@ -215,4 +233,34 @@ mock_classify(const struct placed_classifier *c, const char *kind,
 		values[r.nfields++] = eq + 1;
 	}
 	return (c->classify(c->state, &r, out, max, err, errsz));
+}
+
+const struct placed_importer *
+mock_host_importer(const struct mock_host *m, const char *format)
+{
+	for (size_t i = 0; i < m->nimporters; i++)
+		if (strcmp(m->importers[i].format, format) == 0)
+			return (&m->importers[i]);
+	return (NULL);
+}
+
+int
+mock_import(const struct placed_importer *imp, const char *kind,
+    const char *data, size_t n, size_t chunk, struct mock_sink *sink,
+    char *err, size_t errsz)
+{
+	void *ctx;
+	int rc = 0;
+
+	if ((ctx = imp->open(imp->state, kind, err, errsz)) == NULL)
+		return (-1);
+	if (chunk == 0)
+		chunk = n ? n : 1;
+	for (size_t o = 0; o < n && rc == 0; o += chunk)
+		rc = imp->feed(ctx, data + o, n - o < chunk ? n - o : chunk,
+		    m_emit, sink, err, errsz);
+	if (rc == 0)
+		rc = imp->end(ctx, m_emit, sink, err, errsz);
+	imp->close(ctx);
+	return (rc);
 }

@@ -14,6 +14,7 @@
 #define PLACED_MOCK_HOST_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "placed/plugin.h"
 
@@ -62,4 +63,23 @@ int mock_classify(const struct placed_classifier *c, const char *kind,
     const char *const *fields, int nfields, struct placed_share *out,
     int max, char *err, size_t errsz);
 
+/* The registered importer of a format, or NULL. */
+const struct placed_importer *mock_host_importer(const struct mock_host *m,
+    const char *format);
+
+/* Where mock_import sends records and skipped lines (as placed does). */
+struct mock_sink {
+	int		(*record)(void *arg, const struct placed_record *r);
+	void		(*skip)(void *arg, uint64_t line, const char *why);
+	void		*arg;
+};
+
+/*
+ * Run an importer over data[0..n) as placed does: open(kind), feed() in
+ * pieces of chunk bytes (0: all at once; 1 shows that nothing depends on
+ * where the reads fall), end(), close().  0, or -1 with err set.
+ */
+int mock_import(const struct placed_importer *imp, const char *kind,
+    const char *data, size_t n, size_t chunk, struct mock_sink *sink,
+    char *err, size_t errsz);
 #endif
