@@ -104,6 +104,20 @@ load_run(void *arg)
 	j->rfd = -1;
 }
 
+/* {"lines": N, "reasons": {"header": 1, "blank": 3}}: what an importer
+ * set aside. */
+static json_t *
+skipped_json(const struct load_result *res)
+{
+	json_t *why = json_object();
+
+	for (int i = 0; why && i < res->nreasons; i++)
+		json_object_set_new(why, res->reasons[i].why,
+		    json_integer((json_int_t)res->reasons[i].n));
+	return (json_pack("{s:I,s:o}", "lines", (json_int_t)res->skipped,
+	    "reasons", why ? why : json_object()));
+}
+
 static json_t *
 errors_json(const struct load_job *j)
 {
@@ -139,8 +153,8 @@ load_done(void *arg)
 			for (int i = 0; i < j->res.br.nretired; i++)
 				json_array_append_new(ret, json_integer(
 				    j->res.br.retired[i]));
-			o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:I,s:o,"
-			    "s:I,s:o}",
+			o = json_pack("{s:I,s:s,s:s,s:I,s:I,s:I,s:o,s:I,"
+			    "s:o,s:I,s:o}",
 			    "batch", (json_int_t)(j->res.br.same_as ?
 			    j->res.br.same_as : j->res.br.id),
 			    "kind", schema_kind(j->o.kind)->name,
@@ -148,6 +162,7 @@ load_done(void *arg)
 			    "accepted", (json_int_t)j->res.br.rows,
 			    "rejected", (json_int_t)j->res.br.rejected,
 			    "blank", (json_int_t)j->res.blank,
+			    "skipped", skipped_json(&j->res),
 			    "same_as", (json_int_t)j->res.br.same_as,
 			    "retired", ret,
 			    "data_version", (json_int_t)j->res.br.data_version,
@@ -218,11 +233,13 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	}
 	if (fmt == NULL && r->content_type)
 		fmt = strstr(r->content_type, "json") ? "ndjson" : "csv";
-	if (fmt && strcmp(fmt, "csv") != 0 && strcmp(fmt, "ndjson") != 0) {
-		*status = 415;
-		snprintf(err, errsz, "format \"%s\": this server reads csv "
-		    "and ndjson", fmt);
-		return (-1);
+	{
+		struct load_opts lo = { .kind = (kind_t)kind };
+
+		if (load_format(s->plugins, fmt, &lo, err, errsz) != 0) {
+			*status = 415;
+			return (-1);
+		}
 	}
 	if (t->role == ROLE_LOADER && org && strcmp(org, t->partner) != 0) {
 		*status = 403;
@@ -261,8 +278,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	else if (org)
 		snprintf(j->org, sizeof(j->org), "%s", org);
 	j->o.kind = (kind_t)kind;
-	j->o.format = fmt && strcmp(fmt, "ndjson") == 0 ? LOAD_NDJSON :
-	    LOAD_CSV;
+	(void)load_format(s->plugins, fmt, &j->o, err, errsz);
 	j->o.source = j->source;
 	j->o.org = j->org[0] ? j->org : NULL;
 	j->o.only_org = t->role == ROLE_LOADER;

@@ -32,6 +32,13 @@ report(const char *file, const struct load_result *r)
 	    r->br.rows == 1 ? "" : "s", cli_count(r->br.rejected, b));
 	if (r->blank)
 		printf(", %s blank skipped", cli_count(r->blank, c));
+	if (r->skipped) {
+		printf(", %s skipped (", cli_count(r->skipped, c));
+		for (int i = 0; i < r->nreasons; i++)
+			printf("%s%s %s", i ? ", " : "", r->reasons[i].why,
+			    cli_count(r->reasons[i].n, c));
+		printf(")");
+	}
 	printf(" (data version %llu)\n",
 	    (unsigned long long)r->br.data_version);
 	for (int i = 0; i < r->br.nretired; i++)
@@ -65,7 +72,7 @@ cmd_load(int argc, char **argv)
 	struct cli_env env = { 0 };
 	struct load_opts o = { 0 };
 	const char *maps[64], *ignores[64], *rejects = NULL;
-	const char *dirs = NULL, *rules = NULL;
+	const char *dirs = NULL, *rules = NULL, *format = NULL;
 	struct plugins *ps = NULL;
 	int noclass = 0;
 	struct passwd *pw;
@@ -94,15 +101,7 @@ cmd_load(int argc, char **argv)
 		case 'u': rules = optarg; break;
 		case 'N': noclass = 1; break;
 		case 'q': quiet = 1; break;
-		case 'f':
-			if (strcmp(optarg, "csv") == 0)
-				o.format = LOAD_CSV;
-			else if (strcmp(optarg, "ndjson") == 0)
-				o.format = LOAD_NDJSON;
-			else
-				return (cli_usage("load", "unknown format "
-				    "\"%s\" (csv or ndjson)", optarg));
-			break;
+		case 'f': format = optarg; break;
 		case 'm':
 			if (strchr(optarg, '=') == NULL)
 				return (cli_usage("load", "--map wants "
@@ -162,15 +161,24 @@ cmd_load(int argc, char **argv)
 		    strerror(errno));
 		failed++;
 	}
-	if (nfiles > 0 && !noclass) {
-		/* Classification at load: the config's plugins and rules
-		 * unless --plugins or --rules say otherwise. */
+	/* Plugins classify (unless --no-classify) and read formats other
+	 * than csv and ndjson. */
+	if (nfiles > 0 && (!noclass || (format && strcmp(format, "csv") &&
+	    strcmp(format, "ndjson")))) {
 		if (cli_plugins(&env, dirs, &ps) != 0) {
 			free(files);
 			return (1);
 		}
-		o.plugins = ps;
-		o.rules = rules ? rules : env.cf->rules;
+		if (!noclass) {
+			o.plugins = ps;
+			o.rules = rules ? rules : env.cf->rules;
+		}
+	}
+	if (nfiles > 0 && load_format(ps, format, &o, err, sizeof(err)) != 0) {
+		fprintf(stderr, "placed: load: %s\n", err);
+		plugins_free(ps);
+		free(files);
+		return (2);
 	}
 	if (nfiles == 0 ||
 	    store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {

@@ -18,6 +18,7 @@
 #include "load.h"
 #include "log.h"
 #include "ndjson.h"
+#include "plugin.h"
 #include "pseudo.h"
 #include "value.h"
 
@@ -52,6 +53,8 @@ struct loader {
 	int		rejects_hdr;
 	char		*err;
 	size_t		errsz;
+	struct load_result *res;	/* skipped lines are counted here */
+	int		import_rc;	/* a store error from an import */
 	/* progress */
 	uint64_t	bytes, total;
 	struct timespec	t0, tlast;
@@ -540,6 +543,116 @@ ndjson_line(struct loader *L, uint64_t line, char *s, size_t n)
 	return (rc);
 }
 
+/* ---- importers (plugins) ---- */
+
+/* An imported record as a JSON object for the rejects file, persons
+ * withheld. */
+static char *
+import_raw(struct loader *L, const struct placed_record *r)
+{
+	char *buf = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&buf, &n);
+
+	if (f == NULL)
+		return (NULL);
+	fputc('{', f);
+	for (int i = 0; i < r->nfields; i++) {
+		const char *k = r->names[i] ? r->names[i] : "";
+		const char *v = r->values[i];
+		int fi = map_column(L, k, strlen(k));
+
+		fprintf(f, "%s", i ? "," : "");
+		emit_json_str(f, k, strlen(k));
+		fputc(':', f);
+		if (v == NULL)
+			fputs("null", f);
+		else if (fi >= 0 && L->kd->fields[fi].type == FT_PERSON && *v)
+			fputs("\"" WITHHELD "\"", f);
+		else
+			emit_json_str(f, v, strlen(v));
+	}
+	fputc('}', f);
+	fclose(f);
+	return (buf);
+}
+
+static int
+import_record(void *arg, const struct placed_record *r)
+{
+	struct loader *L = arg;
+	struct span vals[SCHEMA_MAXCOLS] = { { 0 } };
+	char why[320], q[128], *raw[1] = { NULL };
+	size_t rawlen[1] = { 0 };
+	int rc = 0;
+
+	if (L->import_rc)
+		return (1);
+	if (L->o->rejects) {
+		raw[0] = import_raw(L, r);
+		rawlen[0] = raw[0] ? strlen(raw[0]) : 0;
+	}
+	for (int i = 0; i < r->nfields; i++) {
+		const char *k = r->names[i] ? r->names[i] : "";
+		int fi = map_column(L, k, strlen(k));
+
+		if (fi == -2 || r->values[i] == NULL)
+			continue;
+		if (fi < 0) {
+			quote_value(q, sizeof(q), k, strlen(k));
+			snprintf(why, sizeof(why), "plugin \"%s\" gave \"%s\", "
+			    "not a field of %s", L->o->importer->plugin->name,
+			    q, L->kd->name);
+			reject(L, r->line, why, raw[0] ? 1 : 0, raw, rawlen);
+			goto out;
+		}
+		if (L->kd->fields[fi].type == FT_PERSON && *r->values[i] &&
+		    (rc = need_key(L)) != 0)
+			goto out;
+		vals[fi].s = r->values[i];
+		vals[fi].n = strlen(r->values[i]);
+		vals[fi].set = 1;
+	}
+	rc = put_record(L, r->line, vals, raw[0] ? 1 : 0, raw, rawlen);
+out:
+	free(raw[0]);
+	if (rc != 0) {
+		L->import_rc = rc;
+		return (1);
+	}
+	return (0);
+}
+
+static void
+import_skip(void *arg, uint64_t line, const char *why)
+{
+	struct loader *L = arg;
+	struct load_result *res = L->res;
+	int i;
+
+	(void)line;
+	res->skipped++;
+	for (i = 0; i < res->nreasons; i++)
+		if (strcmp(res->reasons[i].why, why) == 0)
+			break;
+	if (i == res->nreasons) {
+		if (res->nreasons == LOAD_REASONS)
+			why = "other";
+		for (i = 0; i < res->nreasons; i++)
+			if (strcmp(res->reasons[i].why, why) == 0)
+				break;
+		if (i == res->nreasons) {
+			if (res->nreasons == LOAD_REASONS)
+				i = LOAD_REASONS - 1;
+			else
+				res->nreasons++;
+			snprintf(res->reasons[i].why,
+			    sizeof(res->reasons[i].why), "%s", why);
+		}
+	}
+	res->reasons[i].n++;
+}
+
 static double
 elapsed(const struct timespec *a, const struct timespec *b)
 {
@@ -569,6 +682,29 @@ progress(struct loader *L, int last)
 	fputs(last ? "\n" : "   ", stderr);
 }
 
+/* Feed an importer a piece of the file, or end it (buf NULL). */
+static int
+import_step(struct loader *L, void *ictx, const char *buf, size_t n)
+{
+	const struct placed_importer *im = &L->o->importer->i;
+	struct plugin_sink sink = { import_record, import_skip, L };
+	char perr[512] = "";
+	int rc;
+
+	rc = buf ? im->feed(ictx, buf, n, plugins_emit, &sink, perr,
+	    sizeof(perr)) : im->end(ictx, plugins_emit, &sink, perr,
+	    sizeof(perr));
+	if (L->import_rc)
+		return (L->import_rc);
+	if (rc != 0) {
+		snprintf(L->err, L->errsz, "plugin \"%s\": %s",
+		    L->o->importer->plugin->name, perr[0] ? perr :
+		    "import failed");
+		return (-EINVAL);
+	}
+	return (0);
+}
+
 /* Read fd to the end, feeding the hash and the format's reader. */
 static int
 read_all(struct loader *L, int fd)
@@ -577,6 +713,7 @@ read_all(struct loader *L, int fd)
 	size_t llen = 0, lcap = 0;
 	uint64_t lineno = 1;
 	csvin_t *csv = NULL;
+	void *ictx = NULL;
 	ssize_t r;
 	int rc = 0;
 
@@ -586,6 +723,19 @@ read_all(struct loader *L, int fd)
 	    (csv = csvin_new(csv_row, L)) == NULL) {
 		free(buf);
 		return (-ENOMEM);
+	}
+	if (L->o->format == LOAD_IMPORTER) {
+		const struct placed_importer *im = &L->o->importer->i;
+		char perr[512] = "";
+
+		if ((ictx = im->open(im->state, L->kd->name, perr,
+		    sizeof(perr))) == NULL) {
+			snprintf(L->err, L->errsz, "plugin \"%s\": %s",
+			    L->o->importer->plugin->name, perr[0] ? perr :
+			    "cannot open");
+			free(buf);
+			return (-EINVAL);
+		}
 	}
 	while (rc == 0 && (r = read(fd, buf, CHUNK)) != 0) {
 		if (r < 0) {
@@ -597,7 +747,9 @@ read_all(struct loader *L, int fd)
 		}
 		batch_hash(L->b, buf, (size_t)r);
 		L->bytes += (uint64_t)r;
-		if (csv) {
+		if (ictx) {
+			rc = import_step(L, ictx, buf, (size_t)r);
+		} else if (csv) {
 			rc = csvin_feed(csv, buf, (size_t)r);
 		} else {
 			for (ssize_t i = 0; i < r && rc == 0; i++) {
@@ -636,6 +788,10 @@ read_all(struct loader *L, int fd)
 		    "is committed");
 		rc = -ECANCELED;
 	}
+	if (rc == 0 && ictx)
+		rc = import_step(L, ictx, NULL, 0);
+	if (ictx)
+		L->o->importer->i.close(ictx);
 	if (rc == 0 && csv)
 		rc = csvin_end(csv);
 	if (rc == 0 && !csv && llen > 0)
@@ -652,6 +808,45 @@ read_all(struct loader *L, int fd)
 	free(line);
 	free(buf);
 	return (rc);
+}
+
+int
+load_format(const struct plugins *ps, const char *name, struct load_opts *o,
+    char *err, size_t errsz)
+{
+	const struct plugin_importer *im;
+	const char *kind = schema_kind(o->kind)->name;
+	size_t n;
+
+	o->importer = NULL;
+	if (name == NULL || strcmp(name, "csv") == 0) {
+		o->format = LOAD_CSV;
+		return (0);
+	}
+	if (strcmp(name, "ndjson") == 0) {
+		o->format = LOAD_NDJSON;
+		return (0);
+	}
+	if ((im = plugins_importer(ps, name)) == NULL) {
+		n = (size_t)snprintf(err, errsz, "unknown format \"%s\" (csv, "
+		    "ndjson", name);
+		for (size_t i = 0; ps && i < ps->nimporters && n < errsz; i++)
+			n += (size_t)snprintf(err + n, errsz - n, ", %s",
+			    ps->importers[i].i.format);
+		if (n < errsz)
+			snprintf(err + n, errsz - n, "%s)", ps && ps->nimporters ?
+			    "" : "; no importer plugin is loaded");
+		return (-EINVAL);
+	}
+	if (!plugins_kind_in(im->i.kinds, kind)) {
+		snprintf(err, errsz, "format \"%s\" (plugin \"%s\") reads %s "
+		    "records, not %s", name, im->plugin->name, im->i.kinds,
+		    kind);
+		return (-EINVAL);
+	}
+	o->format = LOAD_IMPORTER;
+	o->importer = im;
+	return (0);
 }
 
 int
@@ -688,7 +883,8 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	struct loader L = { 0 };
 	struct batch_opts bo = { 0 };
 	char *pcopy = NULL, msg[768] = "";
-	const char *fmt = o->format == LOAD_CSV ? "csv" : "ndjson";
+	const char *fmt = o->format == LOAD_CSV ? "csv" :
+	    o->format == LOAD_NDJSON ? "ndjson" : o->importer->i.format;
 	struct stat sb;
 	int rc;
 
@@ -699,6 +895,7 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	L.kd = schema_kind(o->kind);
 	L.err = msg;
 	L.errsz = sizeof(msg);
+	L.res = res;
 	L.org_col = schema_field_find(o->kind, "org", 3);
 	L.by_col = schema_field_find(o->kind, "classified_by", 13);
 	for (int c = 0; c < L.kd->nfields; c++)
@@ -716,7 +913,8 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	bo.who = o->who;
 	if (o->plugins && (rc = classify_open(o->plugins, o->rules, o->kind,
 	    &L.cls, msg, sizeof(msg))) != 0) {
-		snprintf(err, errsz, "classification: %s", msg);
+		snprintf(err, errsz, "classification: %s (placed check lists "
+		    "plugins and rules; --no-classify loads as given)", msg);
 		free(pcopy);
 		return (rc);
 	}

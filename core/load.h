@@ -16,7 +16,11 @@
 #include "schema.h"
 #include "store.h"
 
-enum load_format { LOAD_CSV, LOAD_NDJSON };
+/* LOAD_IMPORTER: a plugin's importer (load_opts.importer) reads the
+ * file and hands over records field by field. */
+enum load_format { LOAD_CSV, LOAD_NDJSON, LOAD_IMPORTER };
+
+struct plugin_importer;
 
 struct load_opts {
 	kind_t		kind;
@@ -46,15 +50,37 @@ struct load_opts {
 	 * directory (NULL: none). */
 	const struct plugins *plugins;
 	const char	*rules;
+	/* With LOAD_IMPORTER: the importer (plugins_importer()). */
+	const struct plugin_importer *importer;
 	/* Non-zero (set before the input is closed) when the input ended
 	 * early: the batch is abandoned rather than committed short. */
 	const volatile int *cancel;
 };
 
+#define LOAD_REASONS	8
+
 struct load_result {
 	struct batch_result br;
 	uint64_t	blank;		/* rows with every field empty */
+	/* Lines an importer set aside, in all and by reason (the first
+	 * LOAD_REASONS reasons; the rest count as "other"). */
+	uint64_t	skipped;
+	struct {
+		char		why[96];
+		uint64_t	n;
+	}		reasons[LOAD_REASONS];
+	int		nreasons;
 };
+
+/*
+ * Set o->format (and o->importer) for --format NAME (NULL: csv): csv,
+ * ndjson, or the format of an importer in ps that takes o->kind.  0, or
+ * -EINVAL with "unknown format \"x\" (csv, ndjson, transparency, ...)"
+ * or "format \"x\" reads service records, not spend" in err.
+ */
+struct plugins;
+int load_format(const struct plugins *ps, const char *name,
+    struct load_opts *o, char *err, size_t errsz);
 
 /* 0 when committed (or already live: res->br.same_as), else negative with
  * the reason in err; then nothing was committed. */

@@ -840,9 +840,8 @@ plugins_scheme(const struct plugins *ps, const char *name)
 	return (ps && name ? find_scheme(ps, name) : NULL);
 }
 
-/* Is kind in the comma-separated list (or is the list "any")? */
-static bool
-kind_in(const char *list, const char *kind)
+bool
+plugins_kind_in(const char *list, const char *kind)
 {
 	size_t n = strlen(kind);
 
@@ -871,7 +870,7 @@ plugins_classifiers(const struct plugins *ps, const char *kind,
 	size_t n = 0;
 
 	for (size_t i = 0; ps && i < ps->nclassifiers; i++)
-		if (kind_in(ps->classifiers[i].c.kinds, kind)) {
+		if (plugins_kind_in(ps->classifiers[i].c.kinds, kind)) {
 			if (n < max)
 				out[n] = &ps->classifiers[i];
 			n++;

@@ -25,6 +25,7 @@
 #ifndef PLACED_HOST_PLUGIN_H
 #define PLACED_HOST_PLUGIN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -117,6 +118,8 @@ size_t plugins_classifiers(const struct plugins *ps, const char *kind,
     const struct plugin_classifier **out, size_t max);
 const struct plugin_importer *plugins_importer(const struct plugins *ps,
     const char *format);
+/* Whether kind is in a comma-separated kinds list, or the list is "any". */
+bool plugins_kind_in(const char *list, const char *kind);
 const struct plugin_function *plugins_function(const struct plugins *ps,
     const char *name);
 
