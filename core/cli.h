@@ -66,5 +66,6 @@ int cmd_token(int argc, char **argv);
 int cmd_ask(int argc, char **argv);
 int cmd_check(int argc, char **argv);
 int cmd_reclassify(int argc, char **argv);
+int cmd_fetch(int argc, char **argv);
 
 #endif

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "fetch.h"
 #include "load.h"
 #include "plugin.h"
 #include "pseudo.h"
@@ -153,7 +154,8 @@ cmd_load(int argc, char **argv)
 	o.who = pw ? pw->pw_name : "cli";
 	/* A missing file is reported before anything is created. */
 	for (int i = optind + 1; i < argc; i++) {
-		if (strcmp(argv[i], "-") == 0 || access(argv[i], R_OK) == 0) {
+		if (strcmp(argv[i], "-") == 0 || fetch_is_url(argv[i]) ||
+		    access(argv[i], R_OK) == 0) {
 			files[nfiles++] = argv[i];
 			continue;
 		}

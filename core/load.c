@@ -15,6 +15,7 @@
 #include "classify.h"
 #include "csvin.h"
 #include "emit.h"
+#include "fetch.h"
 #include "load.h"
 #include "log.h"
 #include "ndjson.h"
@@ -849,6 +850,33 @@ load_format(const struct plugins *ps, const char *name, struct load_opts *o,
 	return (0);
 }
 
+/* A URL: fetched on a thread and read as it arrives; the URL is the
+ * source unless --source says otherwise. */
+static int
+load_url(store_t *st, const char *url, const struct load_opts *o,
+    struct load_result *res, char *err, size_t errsz)
+{
+	struct load_opts uo = *o;
+	struct fetch_result fr;
+	struct fetch *f;
+	char ferr[1200];
+	int fd, rc, frc;
+
+	if ((rc = fetch_start(url, NULL, &f, &fd, err, errsz)) != 0)
+		return (rc);
+	uo.cancel = fetch_failed(f);
+	if (uo.source == NULL)
+		uo.source = url;
+	rc = load_fd(st, fd, url, &uo, res, err, errsz);
+	close(fd);
+	if ((frc = fetch_finish(f, &fr, ferr, sizeof(ferr))) != 0) {
+		/* The fetch's reason, not the loader's "ended early". */
+		snprintf(err, errsz, "%s", ferr);
+		return (rc ? rc : frc);
+	}
+	return (rc);
+}
+
 int
 load_path(store_t *st, const char *path, const struct load_opts *o,
     struct load_result *res, char *err, size_t errsz)
@@ -857,6 +885,8 @@ load_path(store_t *st, const char *path, const struct load_opts *o,
 	int fd, rc;
 
 	memset(res, 0, sizeof(*res));
+	if (fetch_is_url(path))
+		return (load_url(st, path, o, res, err, errsz));
 	if (strcmp(path, "-") == 0)
 		fd = dup(STDIN_FILENO);
 	else

@@ -75,6 +75,14 @@ static const struct {
 	  "                   [--plugins DIR[:DIR]...] [--rules DIR] "
 	  "[--no-classify]",
 	  "Generate and load Chigley, the handbook's falls example place." },
+	{ "fetch", cmd_fetch,
+	  "fetch [NAME...] [--db DIR] [--sources DIR|FILE] [--key FILE]\n"
+	  "                   [--plugins DIR[:DIR]...] [--rules DIR]",
+	  "Refresh the sources listed in DIR/*.sources (default etc/sources; "
+	  "one\nsource a line: NAME KIND FORMAT ORG URL) from where partners "
+	  "publish them,\nloading only what changed (ETag, Last-Modified, "
+	  "then the content hash);\neach refresh replaces the source's last "
+	  "batch.  `placed load` also takes\nhttp:// and https:// URLs." },
 	{ "reclassify", cmd_reclassify,
 	  "reclassify [--db DIR] [--scheme S] [--kind KIND] [--dry-run]\n"
 	  "                   [--plugins DIR[:DIR]...] [--rules DIR]",

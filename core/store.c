@@ -199,6 +199,42 @@ store_version_bump(store_t *st, MDB_txn *txn)
 	return (mdb_rc(mdb_put(txn, st->meta, &k, &v, 0)));
 }
 
+int
+store_meta_get(store_t *st, const char *key, char *out, size_t outsz)
+{
+	MDB_val k = { strlen(key), (void *)key }, v;
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = store_txn_begin(st, 1, &txn)) != 0)
+		return (rc);
+	if ((rc = mdb_get(txn, st->meta, &k, &v)) == 0) {
+		size_t n = v.mv_size < outsz - 1 ? v.mv_size : outsz - 1;
+
+		memcpy(out, v.mv_data, n);
+		out[n] = '\0';
+	}
+	store_txn_abort(txn);
+	return (mdb_rc(rc));
+}
+
+int
+store_meta_put(store_t *st, const char *key, const char *val)
+{
+	MDB_val k = { strlen(key), (void *)key }, v = { strlen(val),
+	    (void *)val };
+	MDB_txn *txn;
+	int rc;
+
+	if ((rc = store_txn_begin(st, 0, &txn)) != 0)
+		return (rc);
+	if ((rc = mdb_rc(mdb_put(txn, st->meta, &k, &v, 0))) != 0) {
+		store_txn_abort(txn);
+		return (rc);
+	}
+	return (store_txn_commit(txn));
+}
+
 uint64_t
 store_data_version(store_t *st)
 {

@@ -72,6 +72,10 @@ const char *store_dir(const store_t *st);
  * nothing leave it alone.
  */
 uint64_t store_data_version(store_t *st);
+/* Small text notes in meta under keys of a prefix the caller owns
+ * ("fetch:NAME"): -ENOENT when absent; put commits on its own. */
+int store_meta_get(store_t *st, const char *key, char *out, size_t outsz);
+int store_meta_put(store_t *st, const char *key, const char *val);
 uint64_t store_txn_version(store_t *st, MDB_txn *txn);
 int store_version_bump(store_t *st, MDB_txn *txn);
 
