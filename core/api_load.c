@@ -288,6 +288,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	j->o.keypath = s->o.keypath;
 	j->o.plugins = s->plugins;
 	j->o.rules = s->o.rules_dir;
+	j->o.partners = s->o.partners_dir;
 	j->o.who = j->who;
 	j->o.on_reject = on_reject;
 	j->o.show_errors = -1;

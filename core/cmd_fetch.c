@@ -257,6 +257,7 @@ cmd_fetch(int argc, char **argv)
 	}
 	o.plugins = ps;
 	o.rules = rules ? rules : env.cf->rules;
+	o.partners = env.cf->partners;
 	o.keypath = pseudo_key_path(env.key, env.conf_key);
 	o.show_errors = 20;
 	pw = getpwuid(getuid());

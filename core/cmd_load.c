@@ -66,6 +66,7 @@ cmd_load(int argc, char **argv)
 		{ "plugins",	required_argument, NULL, 'p' },
 		{ "rules",	required_argument, NULL, 'u' },
 		{ "no-classify", no_argument,	   NULL, 'N' },
+		{ "partners",	required_argument, NULL, 'P' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -74,6 +75,7 @@ cmd_load(int argc, char **argv)
 	struct load_opts o = { 0 };
 	const char *maps[64], *ignores[64], *rejects = NULL;
 	const char *dirs = NULL, *rules = NULL, *format = NULL;
+	const char *partners = NULL;
 	struct plugins *ps = NULL;
 	int noclass = 0;
 	struct passwd *pw;
@@ -101,6 +103,7 @@ cmd_load(int argc, char **argv)
 		case 'p': dirs = optarg; break;
 		case 'u': rules = optarg; break;
 		case 'N': noclass = 1; break;
+		case 'P': partners = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'f': format = optarg; break;
 		case 'm':
@@ -176,6 +179,7 @@ cmd_load(int argc, char **argv)
 			o.rules = rules ? rules : env.cf->rules;
 		}
 	}
+	o.partners = partners ? partners : env.cf->partners;
 	if (nfiles > 0 && load_format(ps, format, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: load: %s\n", err);
 		plugins_free(ps);

@@ -85,6 +85,7 @@ cmd_serve(int argc, char **argv)
 	s.o.tokens_path = env.tokens;
 	s.o.questions_dir = questions ? questions : env.cf->questions;
 	s.o.rules_dir = env.cf->rules;
+	s.o.partners_dir = env.cf->partners;
 	/*
 	 * A loader that stops early closes its end of the body's pipe while
 	 * the client still sends: the write must fail with EPIPE, not kill

@@ -45,6 +45,7 @@ static const struct setting {
 	{ "tokens",		CT_PATH,     STR(tokens), 0, 0 },
 	{ "questions",		CT_PATH,     STR(questions), 0, 0 },
 	{ "rules",		CT_PATH,     STR(rules), 0, 0 },
+	{ "partners",		CT_PATH,     STR(partners), 0, 0 },
 	{ "plugins",		CT_TEXT,     STR(plugins), 0, 0 },
 	{ "suppress",		CT_COUNT,    NUM(suppress), 2, 1000 },
 	{ "max_header_bytes",	CT_SIZE,     NUM(max_header_bytes),
@@ -77,7 +78,8 @@ conf_defaults(struct conf *c)
 	snprintf(c->listen, sizeof(c->listen), "127.0.0.1:8080");
 	snprintf(c->tokens, sizeof(c->tokens), "placed.tokens");
 	snprintf(c->questions, sizeof(c->questions), "etc/questions");
-	c->rules[0] = '\0';	/* rules_default_dir() */
+	c->rules[0] = '\0';	/* etc_default_dir() */
+	c->partners[0] = '\0';
 	c->plugins[0] = '\0';
 	c->suppress = 5;
 	c->max_header_bytes = 16 * KIB;
@@ -433,7 +435,7 @@ conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 {
 	char line[8192], why[512];
 	unsigned lineno = 0;
-	bool questions = false, rules = false;
+	bool questions = false, rules = false, partners = false;
 	FILE *f;
 	int rc, e;
 
@@ -474,6 +476,8 @@ conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 			questions = true;
 		if (strcmp(name, "rules") == 0)
 			rules = true;
+		if (strcmp(name, "partners") == 0)
+			partners = true;
 	}
 	if (ferror(f)) {
 		e = errno;
@@ -485,7 +489,9 @@ conf_read(const char *path, struct conf *c, char *err, size_t errsz)
 	if ((!questions && beside(path, "questions", c->questions,
 	    sizeof(c->questions), err, errsz) != 0) ||
 	    (!rules && beside(path, "rules", c->rules, sizeof(c->rules), err,
-	    errsz) != 0))
+	    errsz) != 0) ||
+	    (!partners && beside(path, "partners", c->partners,
+	    sizeof(c->partners), err, errsz) != 0))
 		return (-ENAMETOOLONG);
 	return (0);
 }

@@ -28,7 +28,8 @@ struct conf {
 	char		rules[1024];	/* rules files; "rules" beside the
 					   config file, or "": ./etc/rules,
 					   else the installed ones
-					   (rules_default_dir()) */
+					   (etc_default_dir()) */
+	char		partners[1024];	/* partner files; as rules */
 	char		plugins[4096];	/* plugin dirs, ':'-separated; "" is
 					   the build tree's or the installed
 					   directory (see plugin.h) */

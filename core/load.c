@@ -18,6 +18,7 @@
 #include "fetch.h"
 #include "load.h"
 #include "log.h"
+#include "partners.h"
 #include "ndjson.h"
 #include "plugin.h"
 #include "pseudo.h"
@@ -46,7 +47,9 @@ struct loader {
 	int		have_person;	/* the header has a person column */
 	int		kind_persons;	/* the kind has a person field */
 	int		org_col, by_col;
-	struct classify	*cls;		/* NULL: nothing to classify */
+	struct classify	*cls;
+	struct partners	*parts;		/* NULL: none declared */
+	int		supplier_col, transfer_col, transfer_to_col;		/* NULL: nothing to classify */
 	pseudo_key_t	key;
 	int		key_loaded;
 	uint64_t	shown;
@@ -189,6 +192,30 @@ need_key(struct loader *L)
 		return (-EPERM);
 	L->key_loaded = 1;
 	return (0);
+}
+
+/*
+ * A spend line paid to a declared partner other than the payer is a
+ * transfer between partners; the file's own transfer fields are always
+ * recomputed when partners are declared.
+ */
+static void
+transfer_put(struct loader *L, struct span *vals)
+{
+	const struct span *sup = &vals[L->supplier_col], *org = &vals[L->org_col];
+	const struct partner *to, *from = NULL;
+
+	vals[L->transfer_col].set = vals[L->transfer_to_col].set = 0;
+	if (!sup->set || (to = partners_match(L->parts, sup->s, sup->n)) ==
+	    NULL)
+		return;
+	if (org->set && (from = partners_find(L->parts, org->s, org->n)) ==
+	    NULL)
+		from = partners_match(L->parts, org->s, org->n);
+	if (from == to)
+		return;		/* paid to itself: a council's own account */
+	vals[L->transfer_col] = (struct span){ "yes", 3, 1 };
+	vals[L->transfer_to_col] = (struct span){ to->id, strlen(to->id), 1 };
 }
 
 /* Fill the class fields of a checked record; -1 with why to reject it. */
@@ -343,6 +370,8 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 		reject(L, line, why, nf, raw, rawlen);
 		return (0);
 	}
+	if (L->parts)
+		transfer_put(L, vals);
 	for (int c = 0; c < kd->nfields; c++) {
 		if (!vals[c].set)
 			continue;
@@ -952,8 +981,26 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 		classify_free(L.cls);
 		L.cls = NULL;
 	}
+	L.supplier_col = schema_field_find(o->kind, "supplier", 8);
+	L.transfer_col = schema_field_find(o->kind, "transfer", 8);
+	L.transfer_to_col = schema_field_find(o->kind, "transfer_to", 11);
+	if (o->partners && L.transfer_col >= 0 && L.supplier_col >= 0 &&
+	    L.org_col >= 0) {
+		if ((rc = partners_load_dir(o->partners, &L.parts, msg,
+		    sizeof(msg))) != 0) {
+			snprintf(err, errsz, "partners: %s", msg);
+			classify_free(L.cls);
+			free(pcopy);
+			return (rc);
+		}
+		if (partners_count(L.parts) == 0) {
+			partners_free(L.parts);
+			L.parts = NULL;
+		}
+	}
 	if ((rc = batch_begin(st, o->kind, &bo, &L.b, err, errsz)) != 0) {
 		classify_free(L.cls);
+		partners_free(L.parts);
 		free(pcopy);
 		return (rc);
 	}
@@ -997,5 +1044,6 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	free(L.hdr);
 	free(pcopy);
 	classify_free(L.cls);
+	partners_free(L.parts);
 	return (rc);
 }

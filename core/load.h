@@ -50,6 +50,9 @@ struct load_opts {
 	 * directory (NULL: none). */
 	const struct plugins *plugins;
 	const char	*rules;
+	/* The partner files (etc/partners): spend paid to another partner
+	 * is marked a transfer.  NULL: none. */
+	const char	*partners;
 	/* With LOAD_IMPORTER: the importer (plugins_importer()). */
 	const struct plugin_importer *importer;
 	/* Non-zero (set before the input is closed) when the input ended

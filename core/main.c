@@ -215,8 +215,11 @@ cli_resolve(struct cli_env *e)
 		conf_defaults(&resolved);
 	e->cf = &resolved;
 	if (resolved.rules[0] == '\0')
-		snprintf(resolved.rules, sizeof(resolved.rules), "%s",
-		    rules_default_dir());
+		(void)etc_default_dir("rules", resolved.rules,
+		    sizeof(resolved.rules));
+	if (resolved.partners[0] == '\0')
+		(void)etc_default_dir("partners", resolved.partners,
+		    sizeof(resolved.partners));
 	if (e->db == NULL || *e->db == '\0')
 		e->db = (env = getenv("PLACED_DB")) != NULL && *env ? env :
 		    resolved.db;

@@ -25,10 +25,9 @@
 #ifndef PLUGINSDIR
 #define PLUGINSDIR	"/usr/local/lib/placed/plugins"
 #endif
-#ifndef RULESDIR
-#define RULESDIR	"/usr/local/etc/placed/rules"
+#ifndef PLACEDCONFDIR
+#define PLACEDCONFDIR	"/usr/local/etc/placed"
 #endif
-#define RULES_CWD	"etc/rules"
 
 /* The smallest descriptor any 1.x plugin may have: ABI 1.0's. */
 #define DESC_MIN_SIZE	sizeof(struct placed_plugin)
@@ -108,22 +107,23 @@ plugins_default_dirs(void)
 }
 
 const char *
-rules_default_dir(void)
+etc_default_dir(const char *name, char *buf, size_t bufsz)
 {
-	static char dir[PATH_MAX];
 	struct stat sb;
 
-	if (stat(RULES_CWD, &sb) == 0 && S_ISDIR(sb.st_mode))
-		return (RULES_CWD);
+	/* ./etc/NAME, as in the source tree or a copy of its etc/. */
+	if (snprintf(buf, bufsz, "etc/%s", name) < (int)bufsz &&
+	    stat(buf, &sb) == 0 && S_ISDIR(sb.st_mode))
+		return (buf);
 #if defined(PLACED_BUILDDIR) && defined(PLACED_SRCDIR)
-	/* The build tree's placed uses the tree's rules, as its plugins. */
+	/* The build tree's placed uses the tree's etc/, as its plugins. */
 	if (strcmp(plugins_default_dirs(), PLUGINSDIR) != 0 &&
-	    snprintf(dir, sizeof(dir), "%s/etc/rules", PLACED_SRCDIR) <
-	    (int)sizeof(dir))
-		return (dir);
+	    snprintf(buf, bufsz, "%s/etc/%s", PLACED_SRCDIR, name) <
+	    (int)bufsz)
+		return (buf);
 #endif
-	(void)dir;
-	return (RULESDIR);
+	snprintf(buf, bufsz, "%s/%s", PLACEDCONFDIR, name);
+	return (buf);
 }
 
 /* ---- small helpers ---- */

@@ -91,10 +91,10 @@ struct plugins {
 
 /* The search path an empty dirs stands for (see above); static storage. */
 const char *plugins_default_dirs(void);
-/* The rules directory when the config names none: ./etc/rules when it
- * exists, else the build tree's etc/rules for the build tree's placed,
- * else the installed RULESDIR; static storage. */
-const char *rules_default_dir(void);
+/* A data directory the config does not name (NAME "rules", "partners"):
+ * ./etc/NAME when it exists, else the build tree's etc/NAME for the build
+ * tree's placed, else the installed $(sysconfdir)/placed/NAME; in buf. */
+const char *etc_default_dir(const char *name, char *buf, size_t bufsz);
 
 /*
  * Load every plugin in dirs (':'-separated; NULL or "" for the default)

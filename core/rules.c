@@ -15,6 +15,7 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
+#include "etcfile.h"
 #include "rules.h"
 #include "schema.h"
 
@@ -461,45 +462,6 @@ rules_parse(const char *name, const char *text, size_t n,
 	return (0);
 }
 
-static int
-slurp(const char *path, char **text, size_t *n, char *err, size_t errsz)
-{
-	FILE *f = fopen(path, "rb");
-	char *buf = NULL, *nb;
-	size_t len = 0, cap = 0, got;
-	int rc;
-
-	if (f == NULL)
-		goto ioerr;
-	do {
-		if (cap - len < 65536) {
-			cap = cap ? cap * 2 : 65536;
-			if ((nb = realloc(buf, cap)) == NULL) {
-				errno = ENOMEM;
-				goto ioerr;
-			}
-			buf = nb;
-		}
-		got = fread(buf + len, 1, cap - len, f);
-		len += got;
-	} while (got > 0);
-	if (ferror(f)) {
-		errno = EIO;
-		goto ioerr;
-	}
-	fclose(f);
-	*text = buf;
-	*n = len;
-	return (0);
-ioerr:
-	rc = -errno;
-	snprintf(err, errsz, "%s: %s", path, strerror(errno));
-	if (f != NULL)
-		fclose(f);
-	free(buf);
-	return (rc);
-}
-
 int
 rules_load(const char *path, struct rules **out, char *err, size_t errsz)
 {
@@ -507,7 +469,7 @@ rules_load(const char *path, struct rules **out, char *err, size_t errsz)
 	size_t n;
 	int rc;
 
-	if ((rc = slurp(path, &text, &n, err, errsz)) != 0)
+	if ((rc = etc_slurp(path, &text, &n, err, errsz)) != 0)
 		return (rc);
 	rc = rules_parse(path, text, n, out, err, errsz);
 	free(text);
@@ -515,70 +477,30 @@ rules_load(const char *path, struct rules **out, char *err, size_t errsz)
 }
 
 static int
-cmp_str(const void *a, const void *b)
+parse_file(void *arg, const char *path, const char *text, size_t n,
+    char *err, size_t errsz)
 {
-	return (strcmp(*(char *const *)a, *(char *const *)b));
+	return (parse_into(arg, path, text, n, err, errsz));
 }
 
 int
 rules_load_dir(const char *dir, struct rules **out, char *err,
     size_t errsz)
 {
-	DIR *d = opendir(dir);
-	struct dirent *de;
-	char **names = NULL, **nn;
-	size_t nnames = 0;
-	struct rules *r = NULL;
-	int rc = 0;
+	struct rules *r;
+	int rc;
 
-	if (d == NULL) {
-		rc = -errno;
-		snprintf(err, errsz, "%s: %s", dir, strerror(errno));
+	if ((r = rules_new()) == NULL) {
+		snprintf(err, errsz, "%s: out of memory", dir);
+		return (-ENOMEM);
+	}
+	if ((rc = etc_each_file(dir, ".rules", parse_file, r, err,
+	    errsz)) != 0) {
+		rules_free(r);
 		return (rc);
 	}
-	while ((de = readdir(d)) != NULL) {
-		size_t l = strlen(de->d_name);
-
-		if (de->d_name[0] == '.' || l <= 6 ||
-		    strcmp(de->d_name + l - 6, ".rules") != 0)
-			continue;
-		if ((nn = realloc(names, (nnames + 1) * sizeof(*nn))) == NULL ||
-		    (nn[nnames] = strdup(de->d_name)) == NULL) {
-			if (nn != NULL)
-				names = nn;
-			rc = -ENOMEM;
-			snprintf(err, errsz, "%s: out of memory", dir);
-			goto out;
-		}
-		names = nn;
-		nnames++;
-	}
-	qsort(names, nnames, sizeof(*names), cmp_str);
-	if ((r = rules_new()) == NULL) {
-		rc = -ENOMEM;
-		snprintf(err, errsz, "%s: out of memory", dir);
-		goto out;
-	}
-	for (size_t i = 0; i < nnames && rc == 0; i++) {
-		char path[4096], *text;
-		size_t n;
-
-		snprintf(path, sizeof(path), "%s/%s", dir, names[i]);
-		if ((rc = slurp(path, &text, &n, err, errsz)) != 0)
-			break;
-		rc = parse_into(r, path, text, n, err, errsz);
-		free(text);
-	}
-out:
-	closedir(d);
-	for (size_t i = 0; i < nnames; i++)
-		free(names[i]);
-	free(names);
-	if (rc != 0)
-		rules_free(r);
-	else
-		*out = r;
-	return (rc);
+	*out = r;
+	return (0);
 }
 
 int

@@ -34,6 +34,10 @@ static const struct field_def spend_fields[] = {
 	{ "person",	 FT_PERSON, 0, 0 },
 	{ "funder",	 FT_STR,    0, 0 },
 	CLASS_FIELDS
+	/* Set at load from the partner files (core/partners.h): "yes" and
+	 * the partner paid when the supplier is another partner. */
+	{ "transfer",	 FT_STR,    0, FD_DERIVED },
+	{ "transfer_to", FT_STR,    0, FD_DERIVED },
 };
 
 static const struct field_def activity_fields[] = {

@@ -28,6 +28,7 @@ struct srv_opts {
 	const char	*tokens_path;
 	const char	*questions_dir;
 	const char	*rules_dir;	/* classification rules for loads */
+	const char	*partners_dir;	/* partner files for loads */
 	int		suppress_k;
 	size_t		max_header_bytes;
 	size_t		max_url;

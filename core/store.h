@@ -28,7 +28,7 @@
 
 #include "schema.h"
 
-#define STORE_SCHEMA	2	/* 2: classification fields */
+#define STORE_SCHEMA	3	/* 2: classification fields; 3: transfers */
 #define STORE_SEGROWS	65536
 
 typedef struct store store_t;

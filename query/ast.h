@@ -86,6 +86,8 @@ struct verb {
 	struct expr	*within;	/* within 30d */
 	struct expr	*from;		/* from "service" */
 	char		*level;		/* by place.ward → "ward" */
+	int		transfers;	/* with transfers: count payments
+					   between partners too */
 };
 
 struct stage {

@@ -28,9 +28,24 @@ p_fields(struct parser *p, struct verb *v, const char *what)
 	}
 }
 
+/* [ "with" "transfers" ]: money moving between partners is left out of
+ * pooled totals unless asked for. */
+static int
+p_transfers(struct parser *p, struct verb *v)
+{
+	if (!is_word(p, "with"))
+		return (0);
+	if (advance(p) != 0 || p_word(p, "transfers", "\"transfers\" after "
+	    "\"with\"") != 0)
+		return (-1);
+	v->transfers = 1;
+	return (0);
+}
+
 static const char *const subjects[] = { "person", "place", "cohort", "org" };
 
-/* accumulate = "accumulate" "by" SUBJECT [ "across" field ] */
+/* accumulate = "accumulate" "by" SUBJECT [ "across" field ]
+ *     [ "with" "transfers" ] */
 int
 p_accumulate(struct parser *p, struct stage *st)
 {
@@ -41,12 +56,13 @@ p_accumulate(struct parser *p, struct stage *st)
 	    "person, place, cohort or org after \"accumulate by\"",
 	    &v->mode) != 0)
 		return (-1);
-	if (!is_word(p, "across"))
-		return (0);
-	if (advance(p) != 0)
-		return (-1);
-	v->across = p_field(p, "a field after \"across\"");
-	return (v->across == NULL ? -1 : 0);
+	if (is_word(p, "across")) {
+		if (advance(p) != 0 ||
+		    (v->across = p_field(p, "a field after \"across\"")) ==
+		    NULL)
+			return (-1);
+	}
+	return (p_transfers(p, v));
 }
 
 static const char *const dup_modes[] = { "provision", "contact" };
@@ -106,7 +122,7 @@ p_gaps(struct parser *p, struct stage *st)
 
 static const char *const balances[] = { "prevention" };
 
-/* balance = "balance" "prevention" [ "by" fields ] */
+/* balance = "balance" "prevention" [ "by" fields ] [ "with" "transfers" ] */
 int
 p_balance(struct parser *p, struct stage *st)
 {
@@ -115,11 +131,10 @@ p_balance(struct parser *p, struct stage *st)
 	if (p_choice(p, balances, NELEM(balances),
 	    "\"prevention\" after \"balance\"", &v->mode) != 0)
 		return (-1);
-	if (!is_word(p, "by"))
-		return (0);
-	if (advance(p) != 0)
+	if (is_word(p, "by") && (advance(p) != 0 ||
+	    p_fields(p, v, "a field after \"by\"") != 0))
 		return (-1);
-	return (p_fields(p, v, "a field after \"by\""));
+	return (p_transfers(p, v));
 }
 
 /* frequency = "frequency" [ "by" "service" ] */
@@ -161,7 +176,8 @@ p_journeys(struct parser *p, struct stage *st)
 
 static const char *const units[] = { "month", "quarter", "fy" };
 
-/* trend = "trend" "by" ( "month" | "quarter" | "fy" ) [ "," field ] */
+/* trend = "trend" "by" ( "month" | "quarter" | "fy" ) [ "," field ]
+ *     [ "with" "transfers" ] */
 int
 p_trend(struct parser *p, struct stage *st)
 {
@@ -172,12 +188,13 @@ p_trend(struct parser *p, struct stage *st)
 	    p_choice(p, units, NELEM(units),
 	    "month, quarter or fy after \"trend by\"", &v->mode) != 0)
 		return (-1);
-	if (p->tok.t != T_COMMA)
-		return (0);
-	if (advance(p) != 0 || (e = p_field(p, "a field after \",\"")) ==
-	    NULL)
-		return (-1);
-	return (push_expr(p, &v->by, &v->nby, e));
+	if (p->tok.t == T_COMMA) {
+		if (advance(p) != 0 ||
+		    (e = p_field(p, "a field after \",\"")) == NULL ||
+		    push_expr(p, &v->by, &v->nby, e) != 0)
+			return (-1);
+	}
+	return (p_transfers(p, v));
 }
 
 /* quality = "quality" */

@@ -61,7 +61,7 @@ verb_accumulate(struct qctx *q, const struct stage *st,
 	size_t *idx = NULL, npairs = 0, ns = 0;
 	struct table *t = NULL;
 	__int128 grand = 0, run = 0;
-	int cs, cm, ca;
+	int cs, cm, ca, ct = verb_transfer_col(st, in);
 
 	if ((cs = verb_col(in, v->mode)) < 0) {
 		q_error(q, st->off, st->len, "accumulate by %s needs a %s "
@@ -93,7 +93,7 @@ verb_accumulate(struct qctx *q, const struct stage *st,
 		const struct value *row = table_row(in, r);
 		int64_t id, f;
 
-		if (row[cs].t == V_NULL)
+		if (row[cs].t == V_NULL || verb_is_transfer(row, ct))
 			continue;
 		if ((id = verb_names_id(&subj, &row[cs])) < 0)
 			goto fail;

@@ -155,7 +155,7 @@ verb_balance(struct qctx *q, const struct stage *st, const struct table *in)
 	uint32_t kid[MAXBY], gid, *order = NULL;
 	strmap_t gmap;
 	size_t ng = 0, nl, no = 0;
-	int keys[MAXBY], nk = v->nby, cm, cl, csh, cp = -1, unc, ok = 0;
+	int keys[MAXBY], nk = v->nby, cm, cl, csh, ct, cp = -1, unc, ok = 0;
 	int people = disclose_on(q);
 
 	if (strcmp(v->mode, "prevention") != 0) {
@@ -185,6 +185,7 @@ verb_balance(struct qctx *q, const struct stage *st, const struct table *in)
 		    "prevention column: keep it in any select before balance");
 		return (NULL);
 	}
+	ct = verb_transfer_col(st, in);
 	/* Without shares every record is whole at its level. */
 	if ((csh = verb_col(in, "shares")) >= 0 &&
 	    in->cols[csh].type != V_STR)
@@ -214,6 +215,8 @@ verb_balance(struct qctx *q, const struct stage *st, const struct table *in)
 		uint32_t person = NOID;
 		int64_t x;
 
+		if (verb_is_transfer(row, ct))
+			continue;
 		for (int k = 0; k < nk; k++) {
 			if (row[keys[k]].t == V_NULL)
 				kid[k] = NOID;

@@ -103,7 +103,7 @@ verb_trend(struct qctx *q, const struct stage *st, const struct table *in)
 	enum vtype pt, vt;
 	size_t n = 0;
 	char after[64];
-	int cd, cv, cf = -1, k = 0;
+	int cd, cv, ct, cf = -1, k = 0;
 
 	if ((cd = verb_col(in, "date")) < 0)
 		cd = verb_col(in, "period_start");
@@ -121,6 +121,7 @@ verb_trend(struct qctx *q, const struct stage *st, const struct table *in)
 		return (NULL);
 	}
 	vt = in->cols[cv].type;
+	ct = verb_transfer_col(st, in);
 	if (v->nby > 0) {
 		snprintf(after, sizeof(after), "\"trend by %s,\"", v->mode);
 		if ((cf = verb_field(q, in, v->by[0], after)) < 0)
@@ -142,7 +143,8 @@ verb_trend(struct qctx *q, const struct stage *st, const struct table *in)
 	for (size_t r = 0; r < in->nrows; r++) {
 		const struct value *row = table_row(in, r);
 
-		if (row[cd].t == V_NULL || (cf >= 0 && row[cf].t == V_NULL))
+		if (row[cd].t == V_NULL || (cf >= 0 && row[cf].t == V_NULL) ||
+		    verb_is_transfer(row, ct))
 			continue;
 		it[n] = (struct item){ row, verb_period_of(pt, (int32_t)row[cd].i),
 		    n };

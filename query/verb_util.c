@@ -168,3 +168,16 @@ verb_text(struct qctx *q, const struct expr *e)
 {
 	return (e->k == E_PARAM ? eval_param(q, e) : e->name);
 }
+
+int
+verb_transfer_col(const struct stage *st, const struct table *in)
+{
+	return (st->verb.transfers ? -1 : verb_col(in, "transfer"));
+}
+
+int
+verb_is_transfer(const struct value *row, int col)
+{
+	return (col >= 0 && row[col].t == V_STR && row[col].s != NULL &&
+	    strcmp(row[col].s, "yes") == 0);
+}

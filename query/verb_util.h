@@ -73,4 +73,12 @@ int verb_days(struct qctx *q, const struct expr *e, int64_t *days);
 /* A string written in quotes or as a $parameter; NULL after an error. */
 const char *verb_text(struct qctx *q, const struct expr *e);
 
+/*
+ * The column of in flagging transfers between partners ("transfer" =
+ * "yes"), when the stage leaves them out (no "with transfers") and the
+ * table has it; else -1.  verb_is_transfer tells a row.
+ */
+int verb_transfer_col(const struct stage *st, const struct table *in);
+int verb_is_transfer(const struct value *row, int col);
+
 #endif

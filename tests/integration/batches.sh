@@ -3,7 +3,7 @@
 # retire, --source, and the batch list in every format.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
-HDR='date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by'
+HDR='date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by,transfer,transfer_to'
 
 mkdir "$T/sub"
 printf 'date,amount,description\n2025-04-01,1.00,a1\n2025-04-02,2.00,a2\n' \
@@ -22,11 +22,11 @@ same_file "$T/want" "$T/batches"
 expect_exit 0 "$PLACED" dump spend
 cat >"$T/want" <<EOF
 $HDR
-2025-04-01,,,,a1,,1.00,,,,,,,,
-2025-04-02,,,,a2,,2.00,,,,,,,,
-2025-05-01,,,,b1,,10.00,,,,,,,,
-2025-05-02,,,,b2,,20.00,,,,,,,,
-2025-05-03,,,,b3,,30.00,,,,,,,,
+2025-04-01,,,,a1,,1.00,,,,,,,,,,
+2025-04-02,,,,a2,,2.00,,,,,,,,,,
+2025-05-01,,,,b1,,10.00,,,,,,,,,,
+2025-05-02,,,,b2,,20.00,,,,,,,,,,
+2025-05-03,,,,b3,,30.00,,,,,,,,,,
 EOF
 same_file "$T/want" "$T/out"
 
@@ -62,10 +62,10 @@ same_file "$T/want" "$T/batches"
 expect_exit 0 "$PLACED" dump spend
 cat >"$T/want" <<EOF
 $HDR
-2025-05-01,,,,b1,,10.00,,,,,,,,
-2025-05-02,,,,b2,,20.00,,,,,,,,
-2025-05-03,,,,b3,,30.00,,,,,,,,
-2025-04-01,,,,a1 corrected,,1.50,,,,,,,,
+2025-05-01,,,,b1,,10.00,,,,,,,,,,
+2025-05-02,,,,b2,,20.00,,,,,,,,,,
+2025-05-03,,,,b3,,30.00,,,,,,,,,,
+2025-04-01,,,,a1 corrected,,1.50,,,,,,,,,,
 EOF
 same_file "$T/want" "$T/out"
 
@@ -81,7 +81,7 @@ contains "$T/batches" "2,b.csv,spend,3,0,retired"
 expect_exit 0 "$PLACED" dump spend
 cat >"$T/want" <<EOF
 $HDR
-2025-04-01,,,,a1 corrected,,1.50,,,,,,,,
+2025-04-01,,,,a1 corrected,,1.50,,,,,,,,,,
 EOF
 same_file "$T/want" "$T/out"
 expect_exit 1 "$PLACED" retire 2

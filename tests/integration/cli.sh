@@ -98,7 +98,7 @@ run "$PLACED" load spend --quiet --db "$T/a.db" "$T/s.csv"
 [ "$RC" -eq 0 ] || fail "load --db a.db exited $RC"
 [ -d "$T/a.db" ] || fail "--db a.db did not create the directory"
 expect_exit 0 env PLACED_DB="$T/a.db" "$PLACED" dump spend
-printf 'date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by\n2025-04-01,,,,,,1.00,,,,,,,,\n' >"$T/want"
+printf 'date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by,transfer,transfer_to\n2025-04-01,,,,,,1.00,,,,,,,,,,\n' >"$T/want"
 same_file "$T/want" "$T/out"
 
 finish

@@ -128,7 +128,7 @@ done
 # Spend: the total is positive, and the dump (summed by python) and a
 # query (summed in the scan) agree to the penny.
 head -n 1 "$T/spend.csv" | grep -q -x \
-    'date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by' ||
+    'date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by,transfer,transfer_to' ||
     fail "spend dump header changed"
 expect_exit 0 "$PLACED" query --format csv 'spend | group (t = sum(amount))'
 total=$(sed -n 2p "$T/out")

@@ -52,7 +52,7 @@ with open(dump, newline="", encoding="utf-8") as f:
 assert got[0] == ["date", "org", "service", "supplier", "description",
                   "account", "amount", "place", "cohort", "person",
                   "funder", "cofog", "prevention", "shares",
-                  "classified_by"], got[0]
+                  "classified_by", "transfer", "transfer_to"], got[0]
 got = got[1:]
 if len(got) != len(data):
     sys.exit("dump has %d records, %s has %d" % (len(got), src, len(data)))

@@ -3,7 +3,7 @@
 # --rejects keeps them, --strict refuses the file, header errors refuse it.
 . "$TOP_SRCDIR/tests/integration/lib.sh"
 
-HDR='date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by'
+HDR='date,org,service,supplier,description,account,amount,place,cohort,person,funder,cofog,prevention,shares,classified_by,transfer,transfer_to'
 
 # fixtures/rejects.csv, line by line (physical lines):
 #   2 ok, 3 bad amount, 4-5 ok (quoted newline), 6 bad amount,
@@ -16,10 +16,10 @@ F=in/rejects.csv
 
 cat >"$T/good-dump.csv" <<EOF
 $HDR
-2025-04-01,council,,,ok one,,10.00,,,,,,,,
+2025-04-01,council,,,ok one,,10.00,,,,,,,,,,
 2025-04-03,council,,,"multi
-line, with comma",,5.00,,,,,,,,
-2025-04-07,council,,,"ok ""last""",,2.00,,,,,,,,
+line, with comma",,5.00,,,,,,,,,,
+2025-04-07,council,,,"ok ""last""",,2.00,,,,,,,,,,
 EOF
 
 # check_messages FILE-AS-GIVEN: the reject lines on $T/err
@@ -151,7 +151,7 @@ expect_exit 0 "$PLACED" load spend --db "$T/map.db" --map "date=Paid Date" \
     --map "amount=net amount" --map "description=Colour" mapped.csv
 contains "$T/out" "1 row accepted, 0 rejected"
 expect_exit 0 "$PLACED" dump spend --db "$T/map.db"
-printf '%s\n2025-04-01,,,,red,,1500.00,,,,,,,,\n' "$HDR" >"$T/want"
+printf '%s\n2025-04-01,,,,red,,1500.00,,,,,,,,,,\n' "$HDR" >"$T/want"
 same_file "$T/want" "$T/out"
 
 # 5. Every line rejected: the file fails (exit 1).
@@ -169,7 +169,7 @@ batches --db "$T/two.db"
 contains "$T/batches" ",good2.csv,spend,2,0,live"
 lacks "$T/batches" "colour.csv"
 expect_exit 0 "$PLACED" dump spend --db "$T/two.db"
-printf '%s\n2025-04-01,,,,,,3.00,,,,,,,,\n2025-04-02,,,,,,4.00,,,,,,,,\n' "$HDR" \
+printf '%s\n2025-04-01,,,,,,3.00,,,,,,,,,,\n2025-04-02,,,,,,4.00,,,,,,,,,,\n' "$HDR" \
     >"$T/want"
 same_file "$T/want" "$T/out"
 # and the other order
