@@ -15,6 +15,7 @@
 #include "fetch.h"
 #include "load.h"
 #include "plugin.h"
+#include "profile.h"
 #include "pseudo.h"
 #include "store.h"
 
@@ -67,6 +68,7 @@ cmd_load(int argc, char **argv)
 		{ "rules",	required_argument, NULL, 'u' },
 		{ "no-classify", no_argument,	   NULL, 'N' },
 		{ "partners",	required_argument, NULL, 'P' },
+		{ "profile",	required_argument, NULL, 'F' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -75,14 +77,17 @@ cmd_load(int argc, char **argv)
 	struct load_opts o = { 0 };
 	const char *maps[64], *ignores[64], *rejects = NULL;
 	const char *dirs = NULL, *rules = NULL, *format = NULL;
-	const char *partners = NULL;
+	const char *partners = NULL, *profpath = NULL;
+	struct profile *prof = NULL;
+	struct plugin profplug = { 0 };
+	struct plugin_importer profimp = { 0 };
 	struct plugins *ps = NULL;
 	int noclass = 0;
 	struct passwd *pw;
 	store_t *st = NULL;
 	const char **files;
 	int nfiles = 0;
-	char err[1024];
+	char err[1024], profname[300];
 	int ch, kind, failed = 0, quiet = 0, rc;
 
 	o.format = LOAD_CSV;
@@ -104,6 +109,7 @@ cmd_load(int argc, char **argv)
 		case 'u': rules = optarg; break;
 		case 'N': noclass = 1; break;
 		case 'P': partners = optarg; break;
+		case 'F': profpath = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'f': format = optarg; break;
 		case 'm':
@@ -180,9 +186,46 @@ cmd_load(int argc, char **argv)
 		}
 	}
 	o.partners = partners ? partners : env.cf->partners;
-	if (nfiles > 0 && load_format(ps, format, &o, err, sizeof(err)) != 0) {
+	if (nfiles > 0 && profpath) {
+		/* A profile reads CSV into records through its templates,
+		 * as an importer would. */
+		if (format) {
+			plugins_free(ps);
+			profile_free(prof);
+			free(files);
+			return (cli_usage("load", "--profile and --format "
+			    "both say how to read the file: give one"));
+		}
+		if (profile_load(profpath, &prof, err, sizeof(err)) != 0) {
+			fprintf(stderr, "placed: load: %s\n", err);
+			plugins_free(ps);
+			profile_free(prof);
+			free(files);
+			return (2);
+		}
+		if (profile_kind(prof) != o.kind) {
+			fprintf(stderr, "placed: load: profile %s makes %s "
+			    "records, not %s\n", profile_name(prof),
+			    schema_kind(profile_kind(prof))->name,
+			    schema_kind(o.kind)->name);
+			plugins_free(ps);
+			profile_free(prof);
+			free(files);
+			return (2);
+		}
+		snprintf(profname, sizeof(profname), "profile %s",
+		    profile_name(prof));
+		profplug.name = profname;
+		profimp.plugin = &profplug;
+		profile_importer(prof, &profimp.i);
+		o.format = LOAD_IMPORTER;
+		o.importer = &profimp;
+		o.hash_extra = profile_text(prof, &o.nhash_extra);
+	} else if (nfiles > 0 &&
+	    load_format(ps, format, &o, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: load: %s\n", err);
 		plugins_free(ps);
+		profile_free(prof);
 		free(files);
 		return (2);
 	}
@@ -191,6 +234,7 @@ cmd_load(int argc, char **argv)
 		if (nfiles)
 			fprintf(stderr, "placed: %s\n", err);
 		plugins_free(ps);
+		profile_free(prof);
 		free(files);
 		return (1);
 	}
@@ -208,6 +252,7 @@ cmd_load(int argc, char **argv)
 				close(fd);
 			store_close(st);
 			plugins_free(ps);
+			profile_free(prof);
 			free(files);
 			return (1);
 		}
@@ -227,6 +272,7 @@ cmd_load(int argc, char **argv)
 	}
 	store_close(st);
 	plugins_free(ps);
+	profile_free(prof);
 	free(files);
 	if (o.rejects && fclose(o.rejects) != 0) {
 		fprintf(stderr, "placed: %s: %s\n", rejects, strerror(errno));

@@ -712,12 +712,19 @@ progress(struct loader *L, int last)
 	fputs(last ? "\n" : "   ", stderr);
 }
 
+static void
+import_reject(void *arg, uint64_t line, const char *why)
+{
+	reject(arg, line, why, 0, NULL, NULL);
+}
+
 /* Feed an importer a piece of the file, or end it (buf NULL). */
 static int
 import_step(struct loader *L, void *ictx, const char *buf, size_t n)
 {
 	const struct placed_importer *im = &L->o->importer->i;
-	struct plugin_sink sink = { import_record, import_skip, L };
+	struct plugin_sink sink = { import_record, import_skip, L,
+	    import_reject };
 	char perr[512] = "";
 	int rc;
 
@@ -1009,6 +1016,8 @@ load_fd(store_t *st, int fd, const char *name, const struct load_opts *o,
 	batch_hash(L.b, fmt, strlen(fmt) + 1);
 	batch_hash(L.b, o->org ? o->org : "", o->org ? strlen(o->org) + 1 : 1);
 	batch_hash(L.b, o->hashed ? "h" : "r", 1);
+	if (o->hash_extra)
+		batch_hash(L.b, o->hash_extra, o->nhash_extra);
 	for (int i = 0; i < o->nmaps; i++)
 		batch_hash(L.b, o->maps[i], strlen(o->maps[i]) + 1);
 	for (int i = 0; i < o->nignores; i++) {

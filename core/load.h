@@ -53,6 +53,10 @@ struct load_opts {
 	/* The partner files (etc/partners): spend paid to another partner
 	 * is marked a transfer.  NULL: none. */
 	const char	*partners;
+	/* Bytes that change what is loaded as much as the file does (a
+	 * profile's text): part of the content hash. */
+	const char	*hash_extra;
+	size_t		nhash_extra;
 	/* With LOAD_IMPORTER: the importer (plugins_importer()). */
 	const struct plugin_importer *importer;
 	/* Non-zero (set before the input is closed) when the input ended

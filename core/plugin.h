@@ -146,6 +146,8 @@ struct plugin_sink {
 	int		(*record)(void *arg, const struct placed_record *r);
 	void		(*skip)(void *arg, uint64_t line, const char *why);
 	void		*arg;
+	/* Built-in importers (profiles) only: a line rejected with why. */
+	void		(*reject)(void *arg, uint64_t line, const char *why);
 };
 int plugins_emit(void *sink, const struct placed_record *r);
 
