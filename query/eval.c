@@ -408,8 +408,8 @@ idin(struct qctx *q, struct cexpr *c)
 
 /*
  * field == "text" on a dictionary column compares ids, not strings: the
- * text is looked up once in the snapshot's dictionary (absent: id 0,
- * which no value has).  c becomes C_IDEQ with the column as a.
+ * text is looked up once in the snapshot's dictionary.  c becomes
+ * C_IDEQ with the column as a.
  */
 static int
 ideq(struct qctx *q, struct cexpr *c)
@@ -432,7 +432,9 @@ ideq(struct qctx *q, struct cexpr *c)
 	if (rc != 0 && rc != -ENOENT)
 		return (0);	/* the string compare still answers */
 	c->op = C_IDEQ;
-	c->v.i = rc == 0 ? id : 0;
+	/* An absent text matches nothing (-1 is no id); "" is id 0, the
+	 * empty field. */
+	c->v.i = rc == 0 ? (int64_t)id : k->v.s[0] == '\0' ? 0 : -1;
 	c->col = col->col;
 	return (0);
 }
@@ -1053,6 +1055,12 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 	case C_CMP:
 		cexpr_eval(c->a, row, &a);
 		cexpr_eval(c->b, row, &b);
+		/* An empty text field is the empty string, not unknown:
+		 * transfer != "yes" keeps the lines with no transfer. */
+		if (a.t == V_NULL && c->a->t == V_STR)
+			a = (struct value){ V_STR, 0, "" };
+		if (b.t == V_NULL && c->b->t == V_STR)
+			b = (struct value){ V_STR, 0, "" };
 		if (a.t == V_NULL || b.t == V_NULL)
 			return;		/* unknown */
 		o->t = V_BOOL;
@@ -1069,11 +1077,11 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 			}
 		return;
 	case C_IDEQ:
-		/* Rows of the scan carry their dictionary ids. */
-		if (row[c->col].t == V_NULL)
-			return;
+		/* Rows of the scan carry their dictionary ids; an empty
+		 * field is id 0, which is also what "" finds. */
 		o->t = V_BOOL;
-		o->i = (row[c->col].i == c->v.i) == (c->bop == OP_EQ);
+		o->i = ((row[c->col].t == V_NULL ? 0 : row[c->col].i) ==
+		    c->v.i) == (c->bop == OP_EQ);
 		return;
 	case C_ARITH:
 		cexpr_eval(c->a, row, &a);
