@@ -82,6 +82,7 @@ cmd_demo(int argc, char **argv)
 		return (1);
 	o.plugins = ps;
 	o.rules = rules ? rules : env.cf->rules;
+	o.partners = env.cf->partners;
 	if (store_open(env.db, STORE_CREATE, &st, err, sizeof(err)) != 0) {
 		fprintf(stderr, "placed: %s\n", err);
 		plugins_free(ps);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "conf.h"
 #include "fetch.h"
 #include "load.h"
 #include "plugin.h"
@@ -69,6 +70,7 @@ cmd_load(int argc, char **argv)
 		{ "no-classify", no_argument,	   NULL, 'N' },
 		{ "partners",	required_argument, NULL, 'P' },
 		{ "profile",	required_argument, NULL, 'F' },
+		{ "sheet",	required_argument, NULL, 'W' },
 		{ "quiet",	no_argument,	   NULL, 'q' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
@@ -77,7 +79,7 @@ cmd_load(int argc, char **argv)
 	struct load_opts o = { 0 };
 	const char *maps[64], *ignores[64], *rejects = NULL;
 	const char *dirs = NULL, *rules = NULL, *format = NULL;
-	const char *partners = NULL, *profpath = NULL;
+	const char *partners = NULL, *profpath = NULL, *sheet = NULL;
 	struct profile *prof = NULL;
 	struct plugin profplug = { 0 };
 	struct plugin_importer profimp = { 0 };
@@ -110,6 +112,7 @@ cmd_load(int argc, char **argv)
 		case 'N': noclass = 1; break;
 		case 'P': partners = optarg; break;
 		case 'F': profpath = optarg; break;
+		case 'W': sheet = optarg; break;
 		case 'q': quiet = 1; break;
 		case 'f': format = optarg; break;
 		case 'm':
@@ -155,6 +158,10 @@ cmd_load(int argc, char **argv)
 		    "one FILE with it"));
 	if ((rc = cli_resolve(&env)) != 0)
 		return (rc);
+	/* --sheet is the xlsx importer's setting for this load. */
+	if (sheet && conf_set(env.cf, "plugin.xlsx.sheet", sheet, err,
+	    sizeof(err)) != 0)
+		return (cli_usage("load", "--sheet: %s", err));
 	o.keypath = pseudo_key_path(env.key, env.conf_key);
 	if ((files = calloc((size_t)argc, sizeof(*files))) == NULL)
 		return (1);

@@ -10,9 +10,10 @@
 #include "batch.h"
 #include "classify.h"
 #include "demo.h"
+#include "partners.h"
 #include "value.h"
 
-#define GEN_VERSION	"chigley-3"
+#define GEN_VERSION	"chigley-4"
 #define YEARS		3		/* fy2023, fy2024, fy2025 */
 #define FIRST_FY	2023
 #define MONTHS		(YEARS * 12)
@@ -91,6 +92,7 @@ struct gen {
 	int		rc;
 	/* The current row as text, for classification. */
 	struct classify	*cls;
+	struct partners	*parts;		/* NULL: no transfers marked */
 	const char	*tv[SCHEMA_MAXCOLS];
 	size_t		tl[SCHEMA_MAXCOLS];
 	char		text[SCHEMA_MAXCOLS][64];
@@ -150,7 +152,7 @@ col(struct gen *g, const char *field)
 static void
 keep(struct gen *g, int c, const char *s, size_t n)
 {
-	if (g->cls == NULL || c < 0)
+	if ((g->cls == NULL && g->parts == NULL) || c < 0)
 		return;
 	n = n < sizeof(g->text[c]) - 1 ? n : sizeof(g->text[c]) - 1;
 	memcpy(g->text[c], s, n);
@@ -193,12 +195,29 @@ date(struct gen *g, const char *field, int32_t v)
 		keep(g, c, buf, value_date_format(v, buf));
 }
 
+/* A spend line paid to another partner is a transfer, as at load. */
+static void
+transfer(struct gen *g)
+{
+	int o = col(g, "org"), su = col(g, "supplier");
+	const struct partner *to;
+
+	if (g->tv[su] == NULL || (to = partners_transfer(g->parts,
+	    g->tv[o] ? g->tv[o] : "", g->tv[o] ? g->tl[o] : 0, g->tv[su],
+	    g->tl[su])) == NULL)
+		return;
+	str(g, "transfer", "yes");
+	str(g, "transfer_to", to->id);
+}
+
 static void
 row(struct gen *g)
 {
 	uint32_t line = (uint32_t)(batch_rows(g->b) + 1);
 	struct class_out co;
 
+	if (g->rc == 0 && g->parts && g->kind == KIND_SPEND)
+		transfer(g);
 	if (g->rc == 0 && g->cls) {
 		if (classify_record(g->cls, g->tv, g->tl, line, &co, g->why,
 		    sizeof(g->why)) != 0)
@@ -207,8 +226,8 @@ row(struct gen *g)
 			if (co.val[c])
 				g->rc = batch_str(g->b, c, co.val[c],
 				    co.len[c]);
-		memset(g->tv, 0, sizeof(g->tv));
 	}
+	memset(g->tv, 0, sizeof(g->tv));
 	if (g->rc == 0)
 		g->rc = batch_row(g->b, line);
 }
@@ -547,6 +566,19 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 		classify_free(g->cls);
 		g->cls = NULL;
 	}
+	if (kind == KIND_SPEND && g->o->partners) {
+		if ((rc = partners_load_dir(g->o->partners, &g->parts, err,
+		    errsz)) != 0) {
+			classify_free(g->cls);
+			g->cls = NULL;
+			batch_abort(g->b);
+			return (rc);
+		}
+		if (partners_count(g->parts) == 0) {
+			partners_free(g->parts);
+			g->parts = NULL;
+		}
+	}
 	memset(g->cost, 0, sizeof(g->cost));
 	memset(g->falls, 0, sizeof(g->falls));
 	memset(g->older, 0, sizeof(g->older));
@@ -561,6 +593,8 @@ one_batch(store_t *st, struct gen *g, kind_t kind, struct demo_batch *out,
 		service_lines(g);
 	classify_free(g->cls);
 	g->cls = NULL;
+	partners_free(g->parts);
+	g->parts = NULL;
 	if (g->rc) {
 		if (g->rc == -EINVAL)
 			snprintf(err, errsz, "demo: classification: %s",

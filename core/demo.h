@@ -24,6 +24,9 @@ struct demo_opts {
 	/* Classification as at load (load.h): NULL for none. */
 	const struct plugins *plugins;
 	const char	*rules;
+	/* Partner files: spend paid to another partner is a transfer, as
+	 * at load.  NULL: none. */
+	const char	*partners;
 };
 
 struct demo_batch {

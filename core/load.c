@@ -203,17 +203,13 @@ static void
 transfer_put(struct loader *L, struct span *vals)
 {
 	const struct span *sup = &vals[L->supplier_col], *org = &vals[L->org_col];
-	const struct partner *to, *from = NULL;
+	const struct partner *to;
 
 	vals[L->transfer_col].set = vals[L->transfer_to_col].set = 0;
-	if (!sup->set || (to = partners_match(L->parts, sup->s, sup->n)) ==
-	    NULL)
+	if ((to = partners_transfer(L->parts, org->set ? org->s : "",
+	    org->set ? org->n : 0, sup->set ? sup->s : "",
+	    sup->set ? sup->n : 0)) == NULL)
 		return;
-	if (org->set && (from = partners_find(L->parts, org->s, org->n)) ==
-	    NULL)
-		from = partners_match(L->parts, org->s, org->n);
-	if (from == to)
-		return;		/* paid to itself: a council's own account */
 	vals[L->transfer_col] = (struct span){ "yes", 3, 1 };
 	vals[L->transfer_to_col] = (struct span){ to->id, strlen(to->id), 1 };
 }

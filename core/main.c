@@ -26,7 +26,8 @@ static const struct {
 	  "[--hashed]\n"
 	  "                   [--key FILE] [--quiet] [--plugins DIR[:DIR]...] "
 	  "[--rules DIR]\n"
-	  "                   [--no-classify]",
+	  "                   [--no-classify] [--partners DIR] [--profile FILE] "
+	  "[--sheet NAME]",
 	  "Load files of spend, activity, outcome or service records; each "
 	  "FILE\n(or - for stdin) becomes one atomic batch.  The loaded "
 	  "plugins and the\nrules files fill cofog and prevention (see "

@@ -339,3 +339,17 @@ partners_find(const struct partners *ps, const char *s, size_t n)
 			return (&ps->v[i]);
 	return (NULL);
 }
+
+const struct partner *
+partners_transfer(struct partners *ps, const char *org, size_t on,
+    const char *sup, size_t sn)
+{
+	const struct partner *to, *from = NULL;
+
+	if (sn == 0 || (to = partners_match(ps, sup, sn)) == NULL)
+		return (NULL);
+	if (on > 0 && (from = partners_find(ps, org, on)) == NULL)
+		from = partners_match(ps, org, on);
+	/* Paid to itself: a council's own account, not a transfer. */
+	return (from == to ? NULL : to);
+}

@@ -48,6 +48,13 @@ const struct partner *partners_get(const struct partners *p, size_t i);
  * NULL; not thread-safe (it remembers answers per distinct value). */
 const struct partner *partners_match(struct partners *p, const char *s,
     size_t n);
+/*
+ * The partner a spend line pays when it is a transfer: its supplier is a
+ * partner (partners_match) and not the payer (org, by partners_find,
+ * else the patterns).  NULL: not a transfer.
+ */
+const struct partner *partners_transfer(struct partners *p, const char *org,
+    size_t on, const char *supplier, size_t sn);
 /* The partner an org value names: its ID, NAME or ONS code, ignoring
  * case; NULL when none. */
 const struct partner *partners_find(const struct partners *p, const char *s,

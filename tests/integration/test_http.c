@@ -313,7 +313,9 @@ Test(http, load_summary, .timeout = 20)
 	}
 	load(S.loader, "widgets", "source=w", csv, 404, NULL);
 	load(S.loader, "spend", "org=" PARTNER, csv, 400, NULL);
-	load(S.loader, "spend", "source=x&format=xlsx", csv, 415, NULL);
+	load(S.loader, "spend", "source=x&format=dbf", csv, 415, NULL);
+	/* A format a plugin reads (xlsx) refuses a body it cannot read. */
+	load(S.loader, "spend", "source=x&format=xlsx", csv, 422, NULL);
 }
 
 Test(http, batches_and_retire, .timeout = 20)
