@@ -66,6 +66,23 @@ struct tp_ctx {
 	size_t		errsz;
 };
 
+/* "00:00:00", "0:00": a time of day with no date. */
+static int
+time_only(const char *v)
+{
+	int digits = 0, colons = 0;
+
+	for (; *v; v++) {
+		if (*v >= '0' && *v <= '9')
+			digits++;
+		else if (*v == ':')
+			colons++;
+		else if (*v != ' ')
+			return (0);
+	}
+	return (colons >= 1 && digits >= 3);
+}
+
 static struct tp_state state;
 
 static void
@@ -198,6 +215,11 @@ emit_record(struct tp_ctx *c, char *const *cells, int n, uint64_t line)
 		else if (f == TP_DATE && *v && tp_date(v, tp_date_order(v) ==
 		    TP_MDY, dst, &serial) == 0)
 			;
+		/* A time with no date ("00:00:00": Oxford, April-June
+		 * 2014, lost every date on export) is no date: the line
+		 * loads undated rather than not at all. */
+		else if (f == TP_DATE && time_only(v))
+			dst[0] = '\0';
 		else if (f == TP_AMOUNT && *v && tp_amount(v, dst,
 		    strlen(v) + 32) == 0)
 			;

@@ -42,7 +42,7 @@ static const struct known {
 	const char	*why;
 } known[] = {
 	{ "oxford_city_council_over500/expenditure-over-500-apr-jun-2014.csv",
-	  3836, 0, "every Paid Date is \"00:00:00\"" },
+	  3836, 0, "every Paid Date is \"00:00:00\": loaded undated" },
 	{ "oxford_city_council_over500/expenditure-over-500-jan-mar-2014.csv",
 	  1, 1, "one row with no date and no amount" },
 	{ "-payments.csv", -1, 0, "Lambeth 2011-12: totals per supplier, "
