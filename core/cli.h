@@ -44,6 +44,10 @@ void cli_help(FILE *f, const char *cmd);
 const char *cli_count(unsigned long long v, char buf[32]);
 
 int cmd_load(int argc, char **argv);
+/* placed load geo FILE... (cmd_load's options already parsed): the
+ * place hierarchy from ONS lookup files, all in one transaction. */
+int cli_load_geo(struct cli_env *env, char **files, int nfiles, int quiet,
+    int strict, int replace);
 int cmd_dump(int argc, char **argv);
 int cmd_batches(int argc, char **argv);
 int cmd_retire(int argc, char **argv);

@@ -137,9 +137,19 @@ cmd_load(int argc, char **argv)
 	}
 	if (optind + 2 > argc)
 		return (cli_usage("load", "want KIND and at least one FILE"));
+	/* Not a record kind: the place hierarchy, with its own reader. */
+	if (strcmp(argv[optind], "geo") == 0) {
+		if (o.nmaps || o.nignores || format || o.source || o.org ||
+		    rejects || o.hashed || dirs || rules || noclass)
+			return (cli_usage("load", "load geo takes only --db, "
+			    "--config, --key, --replace, --strict and "
+			    "--quiet"));
+		return (cli_load_geo(&env, argv + optind + 1,
+		    argc - optind - 1, quiet, o.strict, o.replace));
+	}
 	if ((kind = schema_kind_find(argv[optind])) < 0)
 		return (cli_usage("load", "unknown kind \"%s\" (spend, "
-		    "activity, outcome or service)", argv[optind]));
+		    "activity, outcome, service or geo)", argv[optind]));
 	o.kind = (kind_t)kind;
 	if (o.org && schema_field_find(o.kind, "org", 3) < 0)
 		return (cli_usage("load", "%s records have no org field for "

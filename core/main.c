@@ -31,7 +31,9 @@ static const struct {
 	  "Load files of spend, activity, outcome or service records; each "
 	  "FILE\n(or - for stdin) becomes one atomic batch.  The loaded "
 	  "plugins and the\nrules files fill cofog and prevention (see "
-	  "README, \"Classification\")." },
+	  "README, \"Classification\").\n`load geo FILE...` reads ONS "
+	  "lookup files (LSOA11CD, LAD19CD...) into\nthe place hierarchy "
+	  "that within and place.LEVEL use, in one transaction." },
 	{ "dump", cmd_dump, "dump KIND [--db DIR] [--format csv|ndjson]",
 	  "Write every live record of KIND with its canonical fields." },
 	{ "batches", cmd_batches,

@@ -697,3 +697,65 @@ store_audit_each(store_t *st, MDB_txn *txn, store_audit_cb cb, void *arg)
 	mdb_cursor_close(cur);
 	return (rc == MDB_NOTFOUND ? 0 : rc > 0 ? mdb_rc(rc) : rc);
 }
+
+/* Geography ---------------------------------------------------------- */
+
+int
+store_geo_put(store_t *st, MDB_txn *txn, const char *code, size_t n,
+    const void *data, size_t len)
+{
+	MDB_val k = { n, (void *)code }, v = { len, (void *)data };
+
+	if (n == 0 || n > DICT_KEYMAX)
+		return (-EINVAL);
+	return (mdb_rc(mdb_put(txn, st->geo, &k, &v, 0)));
+}
+
+int
+store_geo_get(store_t *st, MDB_txn *txn, const char *code, size_t n,
+    const void **data, size_t *len)
+{
+	MDB_val k = { n, (void *)code }, v;
+	int rc;
+
+	if (n == 0 || n > DICT_KEYMAX)
+		return (-ENOENT);
+	if ((rc = mdb_get(txn, st->geo, &k, &v)) != 0)
+		return (mdb_rc(rc));
+	*data = v.mv_data;
+	*len = v.mv_size;
+	return (0);
+}
+
+int
+store_geo_clear(store_t *st, MDB_txn *txn)
+{
+	return (mdb_rc(mdb_drop(txn, st->geo, 0)));
+}
+
+size_t
+store_geo_count(store_t *st, MDB_txn *txn)
+{
+	MDB_stat ms;
+
+	return (mdb_stat(txn, st->geo, &ms) == 0 ? ms.ms_entries : 0);
+}
+
+int
+store_geo_each(store_t *st, MDB_txn *txn, store_geo_cb cb, void *arg)
+{
+	MDB_cursor *cur;
+	MDB_val k, v;
+	int rc, op = MDB_FIRST;
+
+	if ((rc = mdb_cursor_open(txn, st->geo, &cur)) != 0)
+		return (mdb_rc(rc));
+	while ((rc = mdb_cursor_get(cur, &k, &v, op)) == 0) {
+		op = MDB_NEXT;
+		if ((rc = cb(arg, k.mv_data, k.mv_size, v.mv_data,
+		    v.mv_size)) != 0)
+			break;
+	}
+	mdb_cursor_close(cur);
+	return (rc == MDB_NOTFOUND ? 0 : rc > 0 ? mdb_rc(rc) : rc);
+}

@@ -11,7 +11,8 @@
  *            values (money, number and date columns): scans skip
  *            segments a filter cannot match
  *   audit    seq(BE64) → JSON line
- *   geo      reserved for the place hierarchy
+ *   geo      place code → level, name, parent codes (core/geo.h);
+ *            written only by `placed load geo`
  *
  * Segments hold up to STORE_SEGROWS values of one column of one batch, so
  * a scan reads contiguous arrays straight from the map and retiring a batch
@@ -28,6 +29,8 @@
 
 #include "schema.h"
 
+/* The geo db is in every store from the start: filling it is no change
+ * of schema; its entries carry their own format byte (GEO_FORMAT). */
 #define STORE_SCHEMA	3	/* 2: classification fields; 3: transfers */
 #define STORE_SEGROWS	65536
 
@@ -125,5 +128,22 @@ int store_audit(store_t *st, MDB_txn *txn, const char *json);
 typedef int (*store_audit_cb)(void *arg, const char *json, size_t n);
 int store_audit_each(store_t *st, MDB_txn *txn, store_audit_cb cb,
     void *arg);
+
+/*
+ * The place hierarchy: code → an entry geo.c encodes.  Put and clear
+ * need a write txn; count is 0 until a geography load.
+ */
+int store_geo_put(store_t *st, MDB_txn *txn, const char *code, size_t n,
+    const void *data, size_t len);
+/* -ENOENT when code has no entry. */
+int store_geo_get(store_t *st, MDB_txn *txn, const char *code, size_t n,
+    const void **data, size_t *len);
+int store_geo_clear(store_t *st, MDB_txn *txn);
+size_t store_geo_count(store_t *st, MDB_txn *txn);
+/* Every entry in code order; a non-zero return from cb stops the walk
+ * and is returned. */
+typedef int (*store_geo_cb)(void *arg, const char *code, size_t n,
+    const void *data, size_t len);
+int store_geo_each(store_t *st, MDB_txn *txn, store_geo_cb cb, void *arg);
 
 #endif

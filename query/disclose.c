@@ -290,6 +290,18 @@ gaps_support(struct qctx *q, const struct stage *st, struct table *out)
 		table_free(act);
 		return (support_col(out) < 0 ? -ENOMEM : 0);
 	}
+	/* By place.LEVEL the cells are areas: count people by theirs. */
+	if (st->verb.level) {
+		struct value *pl = verb_place_level(q, st, act);
+
+		if (pl == NULL) {
+			table_free(act);
+			return (-ENOMEM);
+		}
+		for (size_t r = 0; r < act->nrows; r++)
+			table_row(act, r)[kin[0]] = pl[r];
+		free(pl);
+	}
 	rc = support_by_keys(act, kin, out, kout, 2);
 	table_free(act);
 	return (rc);

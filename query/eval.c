@@ -12,6 +12,7 @@
 #include <pcre2.h>
 
 #include "eval.h"
+#include "geo.h"
 #include "store.h"
 #include "lexer.h"
 #include "parser.h"
@@ -22,18 +23,24 @@
 
 enum cop {
 	C_COL, C_CONST, C_CMP, C_IDEQ, C_IDIN, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
-	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY, C_DERIVED
+	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY, C_DERIVED, C_WITHIN
 };
 
-/* Fields derived from a classification column (C_DERIVED). */
-enum dfn { D_DIVISION, D_GROUP, D_TITLE };
+/* Fields derived from a classification column or from the place
+ * hierarchy (C_DERIVED), and a place within an area (C_WITHIN). */
+enum dfn { D_DIVISION, D_GROUP, D_TITLE, D_PLACE, D_WITHIN };
 
-/* A derived value worked out, and found to be empty. */
+/* A derived value worked out, and found to be empty; D_WITHIN's yes. */
 static const char dnull[] = "";
+static const char dyes[] = "1";
 
 struct derived {
 	enum dfn	fn;
 	const struct plugin_scheme *scheme;	/* D_TITLE; NULL: none */
+	enum geo_level	level;		/* D_PLACE; GEO_NONE: the name */
+	const char	*area;		/* D_WITHIN: the code */
+	store_t		*st;		/* D_PLACE, D_WITHIN: the snapshot */
+	MDB_txn		*txn;
 	struct table	*arena;		/* the query's: results outlive us */
 	const char	**byid;		/* per dictionary id; dnull: empty */
 	size_t		nbyid;
@@ -463,18 +470,48 @@ find_col(const struct table *sc, const char *name, size_t n)
 	return (-1);
 }
 
+/* A C_DERIVED of fn over column col, its value cached per distinct
+ * value of the column; NULL when out of memory. */
+static struct cexpr *
+derived_node(struct qctx *q, const struct table *sc, int col, enum dfn fn)
+{
+	struct derived *d;
+	struct cexpr *c;
+
+	if ((d = calloc(1, sizeof(*d))) == NULL)
+		return (NULL);
+	d->fn = fn;
+	d->arena = q->strings;
+	d->st = q->st;
+	d->txn = q->txn;
+	strmap_init(&d->bytext);
+	if ((c = node(C_DERIVED, V_STR)) == NULL ||
+	    (c->a = node(C_COL, V_STR)) == NULL) {
+		strmap_free(&d->bytext);
+		free(d);
+		free(c);
+		return (NULL);
+	}
+	c->d = d;
+	c->a->col = col;
+	c->a->dict = sc->cols[col].dict;
+	return (c);
+}
+
 /*
  * BASE.division, BASE.group, BASE.title where BASE is a cofog column
- * (cofog, services.cofog), and BASE.title of a prevention column: a
- * string worked out once per distinct value of BASE.  0 with *out, 1
- * when e names no such field, -1 out of memory.
+ * (cofog, services.cofog), BASE.title of a prevention column, and
+ * BASE.LEVEL and BASE.name of a place column (place.lad, services.place.
+ * ward): a string worked out once per distinct value of BASE.  0 with
+ * *out, 1 when e names no such field, -1 out of memory.
  */
 static int
 compile_derived(struct qctx *q, const struct expr *e,
     const struct table *sc, struct cexpr **out)
 {
 	const char *dot = strrchr(e->name, '.'), *attr, *last;
-	struct derived *d;
+	enum geo_level lv;
+	enum dfn fn;
 	int col, cofog;
 
 	if (dot == NULL || dot == e->name)
@@ -485,35 +522,29 @@ compile_derived(struct qctx *q, const struct expr *e,
 		return (1);
 	last = strrchr(sc->cols[col].name, '.');
 	last = last ? last + 1 : sc->cols[col].name;
+	if (strcasecmp(last, "place") == 0) {
+		lv = geo_level_find(attr, strlen(attr));
+		if (lv == GEO_NONE && strcasecmp(attr, "name") != 0)
+			return (1);
+		if ((*out = derived_node(q, sc, col, D_PLACE)) == NULL)
+			return (-1);
+		(*out)->d->level = lv;
+		return (0);
+	}
 	cofog = strcasecmp(last, "cofog") == 0;
 	if (!cofog && strcasecmp(last, "prevention") != 0)
 		return (1);
-	if ((d = calloc(1, sizeof(*d))) == NULL)
-		return (-1);
 	if (strcasecmp(attr, "title") == 0)
-		d->fn = D_TITLE;
+		fn = D_TITLE;
 	else if (cofog && strcasecmp(attr, "division") == 0)
-		d->fn = D_DIVISION;
+		fn = D_DIVISION;
 	else if (cofog && strcasecmp(attr, "group") == 0)
-		d->fn = D_GROUP;
-	else {
-		free(d);
+		fn = D_GROUP;
+	else
 		return (1);
-	}
-	d->scheme = q_scheme(q, cofog ? "cofog" : "prevention");
-	d->arena = q->strings;
-	strmap_init(&d->bytext);
-	if ((*out = node(C_DERIVED, V_STR)) == NULL ||
-	    ((*out)->a = node(C_COL, V_STR)) == NULL) {
-		strmap_free(&d->bytext);
-		free(d);
-		free(*out);
-		*out = NULL;
+	if ((*out = derived_node(q, sc, col, fn)) == NULL)
 		return (-1);
-	}
-	(*out)->d = d;
-	(*out)->a->col = col;
-	(*out)->a->dict = sc->cols[col].dict;
+	(*out)->d->scheme = q_scheme(q, cofog ? "cofog" : "prevention");
 	return (0);
 }
 
@@ -522,8 +553,11 @@ compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
     struct cexpr **out)
 {
 	static const char *const derived[] = { "cofog.division",
-	    "cofog.group", "cofog.title", "prevention.title" };
-	const char *cands[68];
+	    "cofog.group", "cofog.title", "prevention.title", "place.lsoa",
+	    "place.ward", "place.lad", "place.county", "place.region",
+	    "place.pfa", "place.fra", "place.name" };
+	const size_t nderived = sizeof(derived) / sizeof(derived[0]);
+	const char *cands[64 + sizeof(derived) / sizeof(derived[0])];
 	const char *sug;
 	int n = 0, c, rc;
 
@@ -540,7 +574,7 @@ compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
 		if (!sc->cols[c].hidden)
 			cands[n++] = sc->cols[c].name;
 	/* The derived fields of the columns there are, for typos. */
-	for (int i = 0; i < 4; i++)
+	for (size_t i = 0; i < nderived; i++)
 		if (find_col(sc, derived[i], (size_t)(strchr(derived[i],
 		    '.') - derived[i])) >= 0)
 			cands[n++] = derived[i];
@@ -763,19 +797,24 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 			goto fail;
 		break;
 	case E_WITHIN:
-		/* XXX: without the ONS hierarchy (issue 6) a place is only
-		 * within itself. */
-		if ((c = node(C_IN, V_BOOL)) == NULL ||
+		if ((c = node(C_WITHIN, V_BOOL)) == NULL ||
 		    compile(q, e->a, sc, &c->a) != 0 ||
-		    (c->list = calloc(1, sizeof(*c->list))) == NULL ||
-		    compile(q, e->b, sc, &c->list[0]) != 0)
+		    compile(q, e->b, sc, &c->b) != 0)
 			goto fail;
-		c->nlist = 1;
-		if (c->a->t != V_STR || c->list[0]->t != V_STR) {
+		if (c->a->t != V_STR || c->b->op != C_CONST ||
+		    c->b->t != V_STR) {
 			q_error(q, e->off, e->len, "within wants a place and "
 			    "a code in quotes");
 			goto fail;
 		}
+		/* The answer per distinct place, through the hierarchy. */
+		if ((c->d = calloc(1, sizeof(*c->d))) == NULL)
+			goto fail;
+		c->d->fn = D_WITHIN;
+		c->d->area = c->b->v.s;
+		c->d->st = q->st;
+		c->d->txn = q->txn;
+		strmap_init(&c->d->bytext);
 		break;
 	case E_CALL:
 		if (strcmp(e->name, "month") && strcmp(e->name, "quarter") &&
@@ -920,6 +959,24 @@ match(const struct cexpr *c, const struct value *v)
 	return (rc);
 }
 
+/* place.LEVEL, place.name, and place within "AREA" (dyes or dnull). */
+static const char *
+derive_place(const struct derived *d, const char *code)
+{
+	struct geo_place gp;
+	const char *s;
+	int known;
+
+	known = d->st && geo_resolve(d->st, d->txn, code, &gp) == 0;
+	if (d->fn == D_WITHIN)
+		return (geo_within(known ? &gp : NULL, code, d->area) ? dyes :
+		    dnull);
+	if (!known)
+		return (dnull);
+	s = d->level == GEO_NONE ? gp.name : geo_at(&gp, code, d->level);
+	return (s[0] ? table_strdup(d->arena, s, strlen(s)) : dnull);
+}
+
 /* What a derived field is for one code; dnull when empty, NULL when
  * out of memory. */
 static const char *
@@ -929,6 +986,9 @@ derive(const struct derived *d, const char *code)
 	size_t n;
 
 	switch (d->fn) {
+	case D_PLACE:
+	case D_WITHIN:
+		return (derive_place(d, code));
 	case D_DIVISION:
 		/* "10.2.0" → "10"; a division alone is itself. */
 		n = (p = strchr(code, '.')) ? (size_t)(p - code) :
@@ -1122,6 +1182,14 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 		    &a)) == NULL || x.s == dnull)
 			return;
 		*o = (struct value){ V_STR, -1, x.s };
+		return;
+	case C_WITHIN:
+		/* A row with no place is in no area: unknown, as == is. */
+		cexpr_eval(c->a, row, &a);
+		if (a.t != V_STR || a.s == NULL)
+			return;
+		o->t = V_BOOL;
+		o->i = derived_of(c, &a) == dyes;
 		return;
 	case C_MONTH:
 	case C_QUARTER:

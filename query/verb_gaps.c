@@ -2,13 +2,18 @@
  * verb_gaps.c — gaps by place[.level], F: every place × every value of F,
  * the need the piped outcome rows show there, the services that cover it
  * and the activity seen, so that a cell with need and no provision shows
- * as a gap instead of being absent.
+ * as a gap instead of being absent.  By place.LEVEL, each row counts in
+ * the area of that level its place lies in (geo.h), and a row whose
+ * place has none (unknown, or coarser) counts nowhere.
  */
 #include "config.h"
 
 #include <stdlib.h>
 #include <string.h>
 
+#include "eval.h"
+#include "geo.h"
+#include "store.h"
 #include "value.h"
 #include "verb.h"
 #include "verb_util.h"
@@ -26,24 +31,23 @@ struct gaps {
 };
 
 /*
- * The ids of a row's place and F: 0 when it has both and they are in the
- * grid.  With add, each non-null one joins the grid (a place seen with no
- * F is still a place of the grid); -1 when out of memory.
+ * The ids of a row's place pv and F: 0 when it has both and they are in
+ * the grid.  With add, each non-null one joins the grid (a place seen
+ * with no F is still a place of the grid); -1 when out of memory.
  */
 static int
-cell_ids(struct gaps *g, const struct value *row, int cp, int cf, int add,
-    int64_t *p, int64_t *f)
+cell_ids(struct gaps *g, const struct value *pv, const struct value *row,
+    int cf, int add, int64_t *p, int64_t *f)
 {
 	*p = *f = -1;
 	if (!add) {
-		if (row[cp].t != V_NULL)
-			*p = verb_names_find(&g->places, &row[cp]);
+		if (pv->t != V_NULL)
+			*p = verb_names_find(&g->places, pv);
 		if (row[cf].t != V_NULL)
 			*f = verb_names_find(&g->fs, &row[cf]);
 		return (*p < 0 || *f < 0);
 	}
-	if (row[cp].t != V_NULL &&
-	    (*p = verb_names_id(&g->places, &row[cp])) < 0)
+	if (pv->t != V_NULL && (*p = verb_names_id(&g->places, pv)) < 0)
 		return (-1);
 	if (row[cf].t == V_NULL)
 		return (1);
@@ -113,6 +117,30 @@ piped_cols(struct qctx *q, const struct stage *st, const struct table *in,
 	return (0);
 }
 
+/* Places by level: the hierarchy must be there, and know the level. */
+static int
+level_ok(struct qctx *q, const struct stage *st)
+{
+	const char *lv = st->verb.level;
+
+	if (geo_level_find(lv, strlen(lv)) == GEO_NONE)
+		return (q_error(q, st->off, st->len, "gaps by place.%s: no "
+		    "such level (lsoa, ward, lad, county, region, pfa, fra…)",
+		    lv));
+	if (store_geo_count(q->st, q->txn) == 0)
+		return (q_error(q, st->off, st->len, "gaps by place.%s needs "
+		    "the place hierarchy, which no geography load has "
+		    "provided yet (placed load geo)", lv));
+	return (0);
+}
+
+/* Row r's place: at the level when there is one. */
+static const struct value *
+place_of(const struct value *pl, const struct table *t, size_t r, int cp)
+{
+	return (pl ? &pl[r] : &table_row(t, r)[cp]);
+}
+
 static const char *
 status(const struct cell *c)
 {
@@ -131,16 +159,13 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	struct cell *cells = NULL;
 	uint32_t *po = NULL, *fo = NULL;
 	int cp = -1, cf = -1, cv = -1, sp, sf, ap, af, ok = 0;
+	struct value *pin = NULL, *psvc = NULL, *pact = NULL;
 	int64_t p, f;
 	size_t np, nf;
 	struct gaps g = { 0 };
 
-	if (st->verb.level) {
-		q_error(q, st->off, st->len, "gaps by place.%s needs the place "
-		    "hierarchy, which no geography load has provided yet",
-		    st->verb.level);
+	if (st->verb.level && level_ok(q, st) != 0)
 		return (NULL);
-	}
 	if (piped_cols(q, st, in, &cp, &cf, &cv) != 0)
 		return (NULL);
 	if ((svc = scan(q, st, KIND_SERVICE)) == NULL)
@@ -159,6 +184,10 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	}
 	ap = verb_col(act, "place");
 	af = verb_col(act, e->name);
+	if (st->verb.level && ((pin = verb_place_level(q, st, in)) == NULL ||
+	    (psvc = verb_place_level(q, st, svc)) == NULL ||
+	    (pact = verb_place_level(q, st, act)) == NULL))
+		goto out;
 	if ((out = table_new(6)) == NULL)
 		goto out;
 	verb_names_init(&g.places, out);
@@ -166,16 +195,17 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	/* The grid: places from all three, values of F from the piped rows
 	 * and the services. */
 	for (size_t r = 0; r < in->nrows; r++)
-		if (cell_ids(&g, table_row(in, r), cp, cf, 1, &p, &f) < 0)
+		if (cell_ids(&g, place_of(pin, in, r, cp), table_row(in, r),
+		    cf, 1, &p, &f) < 0)
 			goto out;
 	for (size_t r = 0; r < svc->nrows; r++)
-		if (cell_ids(&g, table_row(svc, r), sp, sf, 1, &p, &f) < 0)
+		if (cell_ids(&g, place_of(psvc, svc, r, sp),
+		    table_row(svc, r), sf, 1, &p, &f) < 0)
 			goto out;
 	for (size_t r = 0; r < act->nrows; r++) {
-		const struct value *row = table_row(act, r);
+		const struct value *pv = place_of(pact, act, r, ap);
 
-		if (row[ap].t != V_NULL &&
-		    verb_names_id(&g.places, &row[ap]) < 0)
+		if (pv->t != V_NULL && verb_names_id(&g.places, pv) < 0)
 			goto out;
 	}
 	np = g.places.n;
@@ -187,23 +217,31 @@ verb_gaps(struct qctx *q, const struct stage *st, const struct table *in)
 	for (size_t r = 0; r < in->nrows; r++) {
 		const struct value *row = table_row(in, r);
 
-		if (cell_ids(&g, row, cp, cf, 0, &p, &f) != 0 ||
-		    row[cv].t == V_NULL)
+		if (cell_ids(&g, place_of(pin, in, r, cp), row, cf, 0, &p,
+		    &f) != 0 || row[cv].t == V_NULL)
 			continue;
 		cells[p * (int64_t)nf + f].need += in->cols[cv].type ==
 		    V_INT ? (__int128)row[cv].i * NUM_SCALE : row[cv].i;
 		cells[p * (int64_t)nf + f].nneed++;
 	}
 	for (size_t r = 0; r < svc->nrows; r++)
-		if (cell_ids(&g, table_row(svc, r), sp, sf, 0, &p, &f) == 0)
+		if (cell_ids(&g, place_of(psvc, svc, r, sp),
+		    table_row(svc, r), sf, 0, &p, &f) == 0)
 			cells[p * (int64_t)nf + f].services++;
 	for (size_t r = 0; af >= 0 && r < act->nrows; r++)
-		if (cell_ids(&g, table_row(act, r), ap, af, 0, &p, &f) == 0)
+		if (cell_ids(&g, place_of(pact, act, r, ap),
+		    table_row(act, r), af, 0, &p, &f) == 0)
 			cells[p * (int64_t)nf + f].contacts++;
 	/* F keeps its type when the piped rows and services agree on it. */
 	g.ftype = in->cols[cf].type == svc->cols[sf].type ?
 	    in->cols[cf].type : V_STR;
-	table_set_col(out, 0, "place", V_STR);
+	if (st->verb.level) {
+		char name[64];
+
+		snprintf(name, sizeof(name), "place.%s", st->verb.level);
+		table_set_col(out, 0, name, V_STR);
+	} else
+		table_set_col(out, 0, "place", V_STR);
 	table_set_col(out, 1, e->name, g.ftype);
 	/* gaps by place, need: the figure cannot share the F column's name. */
 	table_set_col(out, 2, strcmp(e->name, "need") == 0 ? "need_value" :
@@ -250,6 +288,9 @@ out:
 	free(cells);
 	free(po);
 	free(fo);
+	free(pin);
+	free(psvc);
+	free(pact);
 	table_free(svc);
 	table_free(act);
 	if (!ok) {

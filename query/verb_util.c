@@ -1,6 +1,7 @@
 /* verb_util.c — exact rounding, value naming and field lookup for verbs. */
 #include "config.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -180,4 +181,26 @@ verb_is_transfer(const struct value *row, int col)
 {
 	return (col >= 0 && row[col].t == V_STR && row[col].s != NULL &&
 	    strcmp(row[col].s, "yes") == 0);
+}
+
+/* The query's arena holds the strings; eval.c caches per place. */
+struct value *
+verb_place_level(struct qctx *q, const struct stage *st,
+    const struct table *t)
+{
+	char name[64];
+	struct expr e = { .k = E_FIELD, .off = st->off, .len = st->len,
+	    .name = name };
+	struct cexpr *c;
+	struct value *pl;
+
+	snprintf(name, sizeof(name), "place.%s", st->verb.level);
+	if (cexpr_compile(q, &e, t, &c) != 0)
+		return (NULL);
+	if ((pl = calloc(t->nrows + 1, sizeof(*pl))) == NULL)
+		q_error(q, st->off, st->len, "out of memory");
+	for (size_t r = 0; pl && r < t->nrows; r++)
+		cexpr_eval(c, table_row(t, r), &pl[r]);
+	cexpr_free(c);
+	return (pl);
 }

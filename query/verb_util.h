@@ -81,4 +81,12 @@ const char *verb_text(struct qctx *q, const struct expr *e);
 int verb_transfer_col(const struct stage *st, const struct table *in);
 int verb_is_transfer(const struct value *row, int col);
 
+/*
+ * gaps by place.LEVEL: each row's place in t at st's level (place.ward of
+ * an LSOA is its ward; null where the hierarchy has none), malloc'd, one
+ * per row; NULL after an error at st.
+ */
+struct value *verb_place_level(struct qctx *q, const struct stage *st,
+    const struct table *t);
+
 #endif

@@ -33,6 +33,23 @@ contains "$T/err" 'unknown kind "widgets"'
 expect_exit 2 "$PLACED" dump widgets
 contains "$T/err" 'unknown kind "widgets"'
 
+# load geo: the place hierarchy, not a kind of record.  Options for
+# records are refused; a bad row is named by file and line and skipped;
+# a header with no ONS code column commits nothing.
+printf 'LSOA11CD,LAD19CD\r\nE01000001,E09000001\r\nE0100 0002,E09000001\r\n' \
+    >"$T/g.csv"
+expect_exit 2 "$PLACED" load geo "$T/g.csv" --map place=x
+contains "$T/err" "load geo takes only"
+expect_exit 0 "$PLACED" load geo "$T/g.csv" --db "$T/geo.db"
+contains "$T/err" "g.csv:3: lsoa code \"E0100 0002\" is not a code"
+contains "$T/out" "geo: 1 file, 2 rows, 1 rejected, 2 codes: 2 known"
+contains "$T/out" "geo: lsoa 1, lad 1"
+expect_exit 1 "$PLACED" load geo "$T/g.csv" --db "$T/geo.db" --strict
+contains "$T/err" "1 bad row (--strict); nothing committed"
+printf 'FID,IMD19\n1,2\n' >"$T/n.csv"
+expect_exit 1 "$PLACED" load geo "$T/g.csv" "$T/n.csv" --db "$T/geo.db"
+contains "$T/err" "no ONS code column"
+
 # Bad --format for load, dump and batches
 expect_exit 2 "$PLACED" load spend --format xml "$T/s.csv"
 contains "$T/err" '"xml"'
