@@ -145,7 +145,7 @@ expect_exit 0 "$PLACED" query --format csv \
     'spend | where cofog == "" or prevention == "" | group (n = count())'
 [ "$(sed -n 2p "$T/out")" = 0 ] || fail "unclassified demo spend: $(cat "$T/out")"
 expect_exit 0 "$PLACED" query --format csv \
-    'spend | where not classified_by ~ "^cofog: rule cofog.rules:[0-9]+; prevention: rule prevention.rules:[0-9]+$" | group (n = count())'
+    'spend | where not classified_by ~ "^cofog: rule (bodies|cofog).rules:[0-9]+; prevention: rule prevention.rules:[0-9]+$" | group (n = count())'
 [ "$(sed -n 2p "$T/out")" = 0 ] || fail "classified_by not from the rules: $(cat "$T/out")"
 
 # 5. --people 200: works, and gives fewer rows.
