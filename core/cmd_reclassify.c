@@ -24,6 +24,7 @@ cmd_reclassify(int argc, char **argv)
 		{ "plugins",	required_argument, NULL, 'p' },
 		{ "rules",	required_argument, NULL, 'r' },
 		{ "dry-run",	no_argument,	   NULL, 'n' },
+		{ "partners",	required_argument, NULL, 'P' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
@@ -31,7 +32,7 @@ cmd_reclassify(int argc, char **argv)
 	struct reclass_opts o = { .kind = -1 };
 	struct reclass_result res;
 	struct plugins *ps = NULL;
-	const char *dirs = NULL, *rules = NULL;
+	const char *dirs = NULL, *rules = NULL, *partners = NULL;
 	struct passwd *pw;
 	store_t *st;
 	uint64_t changed = 0, refused = 0;
@@ -46,6 +47,7 @@ cmd_reclassify(int argc, char **argv)
 		case 'p': dirs = optarg; break;
 		case 'r': rules = optarg; break;
 		case 'n': o.dry_run = 1; break;
+		case 'P': partners = optarg; break;
 		case 'k':
 			if ((o.kind = schema_kind_find(optarg)) < 0)
 				return (cli_usage("reclassify", "unknown kind "
@@ -66,6 +68,7 @@ cmd_reclassify(int argc, char **argv)
 		return (1);
 	o.plugins = ps;
 	o.rules = rules ? rules : env.cf->rules;
+	o.partners = partners ? partners : env.cf->partners;
 	pw = getpwuid(getuid());
 	o.who = pw ? pw->pw_name : "cli";
 	if (store_open(env.db, o.dry_run ? STORE_RDONLY : STORE_EXISTING, &st,

@@ -88,12 +88,15 @@ static const struct {
 	  "batch.  `placed load` also takes\nhttp:// and https:// URLs." },
 	{ "reclassify", cmd_reclassify,
 	  "reclassify [--db DIR] [--scheme S] [--kind KIND] [--dry-run]\n"
-	  "                   [--plugins DIR[:DIR]...] [--rules DIR]",
+	  "                   [--plugins DIR[:DIR]...] [--rules DIR] "
+	  "[--partners DIR]",
 	  "Classify the live records again after rules or plugins changed, "
 	  "without\nreloading files: codes the input gave are kept (and "
 	  "checked again), codes\nclassification filled are recomputed.  A "
 	  "batch that changes is swapped\nfor its rewrite atomically.  "
-	  "--scheme S recomputes only the field S fills.\nExit 2 when a "
+	  "--scheme S recomputes only the field S fills;\nwithout it, "
+	  "spend transfers are marked afresh from the partner files.\nExit 2 "
+	  "when a "
 	  "plugin refused rows (kept as they were)." },
 	{ "check", cmd_check,
 	  "check [-c FILE] [--plugins DIR[:DIR]...] [--rules DIR]\n"

@@ -8,6 +8,7 @@
 
 #include "batch.h"
 #include "classify.h"
+#include "partners.h"
 #include "plugin.h"
 #include "reclassify.h"
 #include "scan.h"
@@ -24,6 +25,8 @@ struct rc_state {
 	kind_t		kind;
 	const struct kind_def *kd;
 	int		shares_col, by_col;
+	int		org_col, sup_col, tr_col, trto_col;
+	struct partners	*parts;		/* transfers redone; NULL: not */
 	struct reclass_batch *cur;	/* the batch being read */
 	batch_t		*b;		/* its replacement, being written */
 	int		rc;
@@ -227,6 +230,16 @@ one_row(struct rc_state *S, const struct scan_seg *seg, uint32_t i)
 		co.val[S->by_col] = by;
 		co.len[S->by_col] = bn;
 	}
+	if (S->parts) {
+		const struct partner *to = partners_transfer(S->parts,
+		    ov[S->org_col] ? ov[S->org_col] : "", ol[S->org_col],
+		    ov[S->sup_col] ? ov[S->sup_col] : "", ol[S->sup_col]);
+
+		co.val[S->tr_col] = to ? "yes" : "";
+		co.len[S->tr_col] = to ? 3 : 0;
+		co.val[S->trto_col] = to ? to->id : "";
+		co.len[S->trto_col] = to ? strlen(to->id) : 0;
+	}
 	for (int c = 0; c < kd->nfields; c++)
 		if (co.val[c] && (co.len[c] != ol[c] ||
 		    memcmp(co.val[c], ov[c] ? ov[c] : "", ol[c]) != 0))
@@ -282,13 +295,32 @@ one_kind(struct rc_state *S, kind_t kind)
 	S->cur = NULL;
 	S->shares_col = schema_field_find(kind, "shares", 6);
 	S->by_col = schema_field_find(kind, "classified_by", 13);
+	S->org_col = schema_field_find(kind, "org", 3);
+	S->sup_col = schema_field_find(kind, "supplier", 8);
+	S->tr_col = schema_field_find(kind, "transfer", 8);
+	S->trto_col = schema_field_find(kind, "transfer_to", 11);
+	S->parts = NULL;
 	if ((rc = classify_open(S->o->plugins, S->o->rules, kind, &S->cls,
 	    S->err, S->errsz)) != 0)
 		return (rc);
+	/* A whole reclassify (no --scheme) redoes transfers too, from the
+	 * partner files as they are now. */
+	if (S->o->partners && !S->o->scheme && S->tr_col >= 0 &&
+	    S->org_col >= 0 && S->sup_col >= 0) {
+		if ((rc = partners_load_dir(S->o->partners, &S->parts, S->err,
+		    S->errsz)) != 0) {
+			classify_free(S->cls);
+			return (rc);
+		}
+		if (partners_count(S->parts) == 0) {
+			partners_free(S->parts);
+			S->parts = NULL;
+		}
+	}
 	if ((S->o->scheme && classify_scope(S->cls, S->o->scheme) == 0) ||
-	    !classify_any(S->cls)) {
+	    (!classify_any(S->cls) && S->parts == NULL)) {
 		classify_free(S->cls);
-		return (0);
+		return (0);	/* nothing of this kind to redo */
 	}
 	if ((rc = store_txn_begin(S->st, 1, &S->rtxn)) == 0) {
 		rc = scan_kind(S->st, S->rtxn, kind, one_seg, S);
@@ -301,6 +333,8 @@ one_kind(struct rc_state *S, kind_t kind)
 		store_txn_abort(S->rtxn);
 	}
 	classify_free(S->cls);
+	partners_free(S->parts);
+	S->parts = NULL;
 	return (rc);
 }
 

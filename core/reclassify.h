@@ -9,7 +9,8 @@
  * a new batch that takes the old one's place atomically (same source,
  * same content hash, so loading the same file again stays a no-op); a
  * batch where nothing changes is left alone.  Each rewritten batch is
- * one commit and moves the data version.
+ * one commit and moves the data version.  Without a scheme it also marks
+ * spend transfers afresh from the partner files.
  */
 #ifndef PLACED_RECLASSIFY_H
 #define PLACED_RECLASSIFY_H
@@ -25,7 +26,9 @@ struct reclass_opts {
 	const struct plugins *plugins;
 	const char	*rules;		/* rules directory */
 	const char	*scheme;	/* only the field this scheme fills;
-					   NULL: every field */
+					   NULL: every field, and transfers */
+	const char	*partners;	/* partner files (NULL: transfers are
+					   left as they are) */
 	int		kind;		/* a kind_t, or -1 for every kind */
 	int		dry_run;	/* count, write nothing */
 	const char	*who;		/* for the audit */

@@ -77,6 +77,24 @@ expect_exit 0 "$PLACED" query --format csv \
     'spend | balance prevention with transfers | group (t = sum(amount))'
 contains "$T/out" "165.00"
 
+# A partner declared after the load: reclassify marks its transfers, as a
+# new data version, without reloading the file; --scheme leaves them.
+printf 'date,org,supplier,amount\n2025-04-01,borough,Fire Service,9.00\n' \
+    >"$T/f.csv"
+expect_exit 0 "$PLACED" load spend --partners "$T/p" "$T/f.csv"
+printf 'fire fire - "Fire" /(?i)^fire service$/\n' >"$T/p/fire.partners"
+expect_exit 0 "$PLACED" reclassify --partners "$T/p" --scheme cofog
+expect_exit 0 "$PLACED" query --format csv \
+    'spend | where supplier == "Fire Service" | select transfer, transfer_to'
+contains "$T/out" "transfer,transfer_to"
+lacks "$T/out" "yes"
+expect_exit 0 "$PLACED" reclassify --partners "$T/p"
+contains "$T/out" "spend batch 2 (f.csv): 1 of 1 rows changed"
+expect_exit 0 "$PLACED" query --format csv \
+    'spend | where supplier == "Fire Service" | select transfer, transfer_to'
+contains "$T/out" "yes,fire"
+rm "$T/p/fire.partners"
+
 # A bad partner file stops the load, saying where.
 printf 'x council - "X"\n' >"$T/p/bad.partners"
 expect_exit 1 "$PLACED" load spend --db "$T/b.db" --partners "$T/p" "$T/s.csv"
