@@ -12,6 +12,7 @@
 
 #include "plugin.h"
 #include "value.h"
+#include "geo.h"
 #include "verb.h"
 #include "verb_util.h"
 
@@ -31,20 +32,25 @@ struct qfield {
  * id whether the scheme knows it (0 not yet asked, 1 yes, 2 no). */
 struct qclass {
 	const struct plugin_scheme *scheme;
+	int		geo;		/* a place: known to the hierarchy */
 	uint8_t		*known;
 	size_t		nknown;
 };
 
 /* 1 when the class field's scheme has the code (or there is no scheme
- * to say), 0 when not, -1 out of memory; asked once per distinct id. */
+ * to say), or the place hierarchy has the place; 0 when not, -1 out of
+ * memory; asked once per distinct id. */
 static int
-known(struct qclass *k, int64_t id, const char *code)
+known(struct qctx *q, struct qclass *k, int64_t id, const char *code)
 {
+	struct geo_place gp;
 	int yes = k->scheme == NULL;
 
 	if ((size_t)id < k->nknown && k->known[id])
 		return (k->known[id] == 1);
-	for (size_t i = 0; !yes && i < k->scheme->s.ncodes; i++)
+	if (k->geo)
+		yes = geo_get(q->st, q->txn, code, &gp) == 0;
+	for (size_t i = 0; !yes && k->scheme && i < k->scheme->s.ncodes; i++)
 		yes = strcmp(k->scheme->s.codes[i].code, code) == 0;
 	if ((size_t)id >= k->nknown) {
 		size_t nn = (size_t)id * 2 + 64;
@@ -102,6 +108,12 @@ verb_quality(struct qctx *q, const struct stage *st, const struct table *in)
 			verb_names_init(&fn[nf], scratch);
 			if (is_class(in, c))
 				qc[nf].scheme = q_scheme(q, in->cols[c].name);
+			/* A place is valid when the hierarchy knows it, once
+			 * there is one (placed load geo). */
+			else if (in->cols[c].type == V_STR && q->txn &&
+			    strcmp(in->cols[c].name, "place") == 0 &&
+			    store_geo_count(q->st, q->txn) > 0)
+				qc[nf].geo = 1;
 			fc[nf++] = c;
 		}
 	for (size_t r = 0; r < in->nrows; r++) {
@@ -147,8 +159,9 @@ verb_quality(struct qctx *q, const struct stage *st, const struct table *in)
 				goto out;
 			key[i + 1] = (uint32_t)x;
 			f->filled++;
-			if (is_class(in, fc[i]) && v->t == V_STR) {
-				if ((y = known(&qc[i], x, v->s)) < 0)
+			if ((is_class(in, fc[i]) || qc[i].geo) &&
+			    v->t == V_STR) {
+				if ((y = known(q, &qc[i], x, v->s)) < 0)
 					goto out;
 				f->invalid += !y;
 			}
@@ -199,9 +212,8 @@ verb_quality(struct qctx *q, const struct stage *st, const struct table *in)
 			o[2] = (struct value){ V_INT, ss[s].rows, NULL };
 			o[3] = (struct value){ V_PCT, verb_rdiv((__int128)
 			    f->filled * 100 * 10000, ss[s].rows), NULL };
-			/* XXX: invalid counts only the classification
-			 * fields' unknown codes until the geography issue
-			 * says what a valid place is. */
+			/* invalid: codes the scheme, or places the
+			 * hierarchy, does not know */
 			o[4] = (struct value){ V_INT, f->invalid, NULL };
 			o[5] = (struct value){ V_INT, f->distinct, NULL };
 			o[6] = (struct value){ V_INT, ss[s].duplicates, NULL };
