@@ -23,7 +23,8 @@
 
 enum cop {
 	C_COL, C_CONST, C_CMP, C_IDEQ, C_IDIN, C_ARITH, C_AND, C_OR, C_NOT, C_NEG, C_IN,
-	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY, C_DERIVED, C_WITHIN
+	C_BETWEEN, C_MATCH, C_MONTH, C_QUARTER, C_FY, C_DERIVED, C_WITHIN,
+	C_PLUGIN
 };
 
 /* Fields derived from a classification column or from the place
@@ -32,6 +33,9 @@ enum dfn { D_DIVISION, D_GROUP, D_TITLE, D_PLACE, D_WITHIN };
 
 /* A derived value worked out, and found to be empty; D_WITHIN's yes. */
 static const char dnull[] = "";
+
+/* Arguments a plugin's PQL function may take. */
+#define PLUGIN_MAXARGS	8
 static const char dyes[] = "1";
 
 struct derived {
@@ -63,7 +67,9 @@ struct cexpr {
 	pcre2_match_data *md;
 	uint8_t		*memo;		/* regex result per dictionary id */
 	size_t		nmemo;
-	struct derived	*d;		/* C_DERIVED */
+	struct derived	*d;		/* C_DERIVED; C_PLUGIN: its answers */
+	const struct plugin_function *pf;	/* C_PLUGIN */
+	struct qctx	*q;		/* C_PLUGIN: where its error goes */
 };
 
 int
@@ -548,6 +554,48 @@ compile_derived(struct qctx *q, const struct expr *e,
 	return (0);
 }
 
+static int compile(struct qctx *q, const struct expr *e,
+    const struct table *sc, struct cexpr **out);
+
+/*
+ * A PQL function a plugin registered (cofog.title(code)): text arguments,
+ * a text answer, asked once per distinct list of arguments.  NULL after
+ * an error at e.
+ */
+static struct cexpr *
+compile_plugin_call(struct qctx *q, const struct expr *e,
+    const struct table *sc)
+{
+	const struct plugin_function *pf = plugins_function(q->lim->plugins,
+	    e->name);
+	struct cexpr *c;
+
+	if (e->nlist != pf->f.nargs || e->nlist > PLUGIN_MAXARGS) {
+		q_error(q, e->off, e->len, "%s() takes %d argument%s", e->name,
+		    pf->f.nargs, pf->f.nargs == 1 ? "" : "s");
+		return (NULL);
+	}
+	if ((c = node(C_PLUGIN, V_STR)) == NULL ||
+	    (c->list = calloc((size_t)e->nlist + 1, sizeof(*c->list))) ==
+	    NULL || (c->d = calloc(1, sizeof(*c->d))) == NULL) {
+		cexpr_free(c);
+		q_error(q, e->off, e->len, "out of memory");
+		return (NULL);
+	}
+	c->pf = pf;
+	c->q = q;
+	c->d->arena = q->strings;
+	strmap_init(&c->d->bytext);
+	for (int i = 0; i < e->nlist; i++) {
+		if (compile(q, e->list[i], sc, &c->list[i]) != 0) {
+			cexpr_free(c);
+			return (NULL);
+		}
+		c->nlist = i + 1;
+	}
+	return (c);
+}
+
 static int
 compile_col(struct qctx *q, const struct expr *e, const struct table *sc,
     struct cexpr **out)
@@ -817,6 +865,16 @@ compile(struct qctx *q, const struct expr *e, const struct table *sc,
 		strmap_init(&c->d->bytext);
 		break;
 	case E_CALL:
+		if (q->lim && q->lim->plugins && plugins_function(
+		    q->lim->plugins, e->name) != NULL) {
+			if ((c = compile_plugin_call(q, e, sc)) == NULL)
+				goto fail;
+			break;
+		}
+		if (strchr(e->name, '.') != NULL)
+			return (q_error(q, e->off, e->len, "no loaded plugin "
+			    "has a function \"%s\" (placed check lists them)",
+			    e->name));
 		if (strcmp(e->name, "month") && strcmp(e->name, "quarter") &&
 		    strcmp(e->name, "fy"))
 			return (q_error(q, e->off, e->len, "\"%s\" is not a "
@@ -1012,6 +1070,20 @@ derive(const struct derived *d, const char *code)
 	return (n == 0 ? dnull : table_strdup(d->arena, code, n));
 }
 
+/* Room for one more remembered answer; -1 out of memory. */
+static int
+grow_vals(struct derived *d)
+{
+	size_t nc = d->cap ? d->cap * 2 : 64;
+	const char **nv = realloc(d->vals, nc * sizeof(*nv));
+
+	if (nv == NULL)
+		return (-1);
+	d->vals = nv;
+	d->cap = nc;
+	return (0);
+}
+
 /* Once per distinct value: by dictionary id where rows carry one (the
  * scan's), else by text. */
 static const char *
@@ -1044,14 +1116,8 @@ derived_of(const struct cexpr *c, const struct value *v)
 		return (d->vals[k]);
 	if ((r = derive(d, v->s)) == NULL)
 		return (NULL);
-	if (d->nvals == d->cap) {
-		size_t nc = d->cap ? d->cap * 2 : 64;
-
-		if ((nv = realloc(d->vals, nc * sizeof(*nv))) == NULL)
-			return (r);
-		d->vals = nv;
-		d->cap = nc;
-	}
+	if (d->nvals == d->cap && grow_vals(d) != 0)
+		return (r);
 	if (strmap_put(&d->bytext, v->s, strlen(v->s), (uint32_t)d->nvals) ==
 	    0)
 		d->vals[d->nvals++] = r;
@@ -1062,6 +1128,56 @@ static int32_t
 ev_date(const struct value *v)
 {
 	return ((int32_t)v->i);
+}
+
+/* A plugin's function on one row: the arguments as text, the answer
+ * remembered per distinct arguments; its error stops the query. */
+static void
+plugin_eval(const struct cexpr *c, const struct value *row, struct value *o)
+{
+	char args[PLUGIN_MAXARGS][256], key[PLUGIN_MAXARGS * 257], out[1024];
+	char err[512];
+	const char *argv[PLUGIN_MAXARGS + 1];
+	size_t kl = 0;
+	uint32_t idx;
+	struct value a;
+
+	for (int i = 0; i < c->nlist; i++) {
+		cexpr_eval(c->list[i], row, &a);
+		if (a.t == V_NULL)
+			args[i][0] = '\0';
+		else
+			(void)value_text(&a, args[i], sizeof(args[i]));
+		argv[i] = args[i];
+		kl += (size_t)snprintf(key + kl, sizeof(key) - kl, "%s\x1f",
+		    args[i]);
+	}
+	argv[c->nlist] = NULL;
+	if (kl >= sizeof(key))
+		kl = sizeof(key) - 1;
+	if (!strmap_get(&c->d->bytext, key, kl, &idx)) {
+		const char *v;
+
+		if (c->q->failed)
+			return;
+		if (plugins_call(c->pf, argv, out, sizeof(out), err,
+		    sizeof(err)) != 0) {
+			if (!c->q->failed)
+				snprintf(c->q->err, c->q->errsz, "%s", err);
+			c->q->failed = 1;
+			return;
+		}
+		v = out[0] ? table_strdup(c->d->arena, out, strlen(out)) :
+		    dnull;
+		if (v == NULL || (c->d->nvals == c->d->cap && grow_vals(c->d)))
+			return;
+		idx = (uint32_t)c->d->nvals;
+		c->d->vals[c->d->nvals++] = v;
+		if (strmap_len(&c->d->bytext) < (1u << 20))
+			(void)strmap_put(&c->d->bytext, key, kl, idx);
+	}
+	if (c->d->vals[idx] != dnull)
+		*o = (struct value){ V_STR, -1, c->d->vals[idx] };
 }
 
 void
@@ -1190,6 +1306,9 @@ cexpr_eval(const struct cexpr *c, const struct value *row, struct value *o)
 			return;
 		o->t = V_BOOL;
 		o->i = derived_of(c, &a) == dyes;
+		return;
+	case C_PLUGIN:
+		plugin_eval(c, row, o);
 		return;
 	case C_MONTH:
 	case C_QUARTER:

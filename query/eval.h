@@ -33,6 +33,7 @@ struct qctx {
 	const struct pql_limits *lim;	/* NULL: no limits */
 	int		record;		/* the result is record-level */
 	int		timeout;	/* the deadline passed or cancelled */
+	int		failed;		/* a plugin's function failed: err */
 	struct le_flags	*le;		/* low-effect flags, or NULL */
 };
 

@@ -780,7 +780,7 @@ exec_cut(struct qctx *q, const struct query *qy, struct table **out)
 			t = nt;
 		}
 	}
-	if (own_strings(t) != 0)
+	if (q->failed || own_strings(t) != 0)
 		goto out;
 	*out = t;
 	t = NULL;
@@ -958,7 +958,7 @@ q_expired(struct qctx *q)
 {
 	struct timespec ts;
 
-	if (q->timeout)
+	if (q->timeout || q->failed)
 		return (1);
 	if (q->lim == NULL)
 		return (0);

@@ -110,7 +110,10 @@ p_call(struct parser *p)
 	const struct func *f;
 	struct expr *e, *a;
 
-	if ((f = find_func(funcs, NELEM(funcs), p->tok.s)) == NULL) {
+	/* A dotted name (cofog.title) is a plugin's function: whether one
+	 * is loaded, and how many arguments it takes, the plan checks. */
+	if ((f = find_func(funcs, NELEM(funcs), p->tok.s)) == NULL &&
+	    strchr(p->tok.s, '.') == NULL) {
 		if (find_func(aggs, NELEM(aggs), p->tok.s) != NULL &&
 		    p->in_agg)
 			perr(p, p->tok.off, p->tok.len,
@@ -144,7 +147,7 @@ p_call(struct parser *p)
 	if (advance(p) != 0)
 		goto fail;
 	e->len = p->prevend - e->off;
-	if (e->nlist != f->nargs) {
+	if (f != NULL && e->nlist != f->nargs) {
 		perr(p, e->off, e->len, "%s() takes %s argument", e->name,
 		    f->nargs ? "one" : "no");
 		goto fail;

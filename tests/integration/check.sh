@@ -53,4 +53,18 @@ mkdir "$T/empty"
 expect_exit 0 "$PLACED" check --plugins "$T/empty" --rules "$T/empty"
 contains "$T/out" "0 plugins loaded, 0 refused"
 
+# A plugin's PQL function: called by its dotted name (once per distinct
+# argument); its error fails the query, naming the plugin.
+TP=$(dirname "$PLACED")/tests/plugins/.libs
+printf 'date,org,amount\n2025-04-01,ab,1.00\n2025-04-02,ab,2.00\n' >"$T/q.csv"
+expect_exit 0 "$PLACED" load spend --no-classify --db "$T/q.db" "$T/q.csv"
+expect_exit 0 "$PLACED" query --db "$T/q.db" --plugins "$TP" --format csv \
+    'spend | select org, x = abigood.twice(org)'
+contains "$T/out" "ab,abab"
+expect_exit 1 "$PLACED" query --db "$T/q.db" --plugins "$TP" \
+    'spend | select y = abiclassfail.fail(org)'
+contains "$T/err" 'plugin "abi-classfail": abiclassfail.fail(): cannot do "ab"'
+expect_exit 1 "$PLACED" query --db "$T/q.db" --plugins "$TP" \
+    'spend | select y = abigood.twice(org, org)'
+contains "$T/err" "abigood.twice() takes 1 argument"
 finish

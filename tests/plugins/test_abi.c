@@ -78,7 +78,7 @@ fail_classify(void *state, const struct placed_record *r,
 	return (-1);
 }
 
-/* abi_twice(s) = s s; the failing one writes its reason to out. */
+/* abigood.twice(s) = s s; abiclassfail.fail writes its reason to out. */
 MAYBE_UNUSED static int
 good_call(void *state, const char *const *args, char *out, size_t outsz)
 {
@@ -101,6 +101,8 @@ init(placed_host_t *h, const struct placed_host_api *a, void **state)
 	MAYBE_UNUSED struct placed_scheme s = { 0 };
 	struct placed_classifier c = { 0 };
 	struct placed_function f = { 0 };
+	static char fname[64];
+	size_t o = 0;
 	const char *g;
 
 	api = a;
@@ -119,15 +121,21 @@ init(placed_host_t *h, const struct placed_host_api *a, void **state)
 #endif
 	c.scheme = PLUGIN_NAME;
 	c.kinds = "spend,activity";
+	/* PQL calls a plugin's function by a dotted name: the plugin's
+	 * name without its hyphens, a dot, the function. */
+	for (const char *n = PLUGIN_NAME; *n && o < sizeof(fname) - 8; n++)
+		if (*n != '-')
+			fname[o++] = *n;
 #ifdef ABI_CLASSFAIL
 	c.classify = fail_classify;
 	f.call = fail_call;
-	f.name = "abi_fail";
+	snprintf(fname + o, sizeof(fname) - o, ".fail");
 #else
 	c.classify = good_classify;
 	f.call = good_call;
-	f.name = PLUGIN_NAME "_twice";
+	snprintf(fname + o, sizeof(fname) - o, ".twice");
 #endif
+	f.name = fname;
 	f.nargs = 1;
 	if (api->register_classifier(h, &c) != 0 ||
 	    api->register_function(h, &f) != 0)

@@ -109,7 +109,7 @@ Test(plugin, failed_init_undone)
 	    "init failed (-1); nothing it registered is kept");
 	cr_expect_null(loaded("abi-initfail"));
 	cr_expect_null(plugins_scheme(ps, "abi-initfail"));
-	cr_expect_null(plugins_function(ps, "abi-initfail_twice"));
+	cr_expect_null(plugins_function(ps, "abiinitfail.twice"));
 	for (size_t i = 0; i < ps->nclassifiers; i++)
 		cr_expect_str_neq(ps->classifiers[i].c.scheme, "abi-initfail");
 	/* The others are all there. */
@@ -189,11 +189,11 @@ Test(plugin, plugin_error_contained)
 	    "(line 7)");
 	/* The host goes on: the other plugin still answers. */
 	cr_expect_eq(classify("abi-good", "a1", sh), 1, "%s", err);
-	cr_expect_eq(plugins_call(plugins_function(ps, "abi_fail"), args, out,
+	cr_expect_eq(plugins_call(plugins_function(ps, "abiclassfail.fail"), args, out,
 	    sizeof(out), err, sizeof(err)), -1);
-	cr_expect_str_eq(err, "plugin \"abi-classfail\": abi_fail(): cannot "
+	cr_expect_str_eq(err, "plugin \"abi-classfail\": abiclassfail.fail(): cannot "
 	    "do \"ab\"");
-	cr_expect_eq(plugins_call(plugins_function(ps, "abi-good_twice"),
+	cr_expect_eq(plugins_call(plugins_function(ps, "abigood.twice"),
 	    args, out, sizeof(out), err, sizeof(err)), 0, "%s", err);
 	cr_expect_str_eq(out, "abab");
 }
