@@ -27,6 +27,7 @@ struct rc_state {
 	int		shares_col, by_col;
 	int		org_col, sup_col, tr_col, trto_col;
 	struct partners	*parts;		/* transfers redone; NULL: not */
+	uint8_t		hash[32];	/* the content hash of the batch read */
 	struct reclass_batch *cur;	/* the batch being read */
 	batch_t		*b;		/* its replacement, being written */
 	int		rc;
@@ -132,7 +133,10 @@ begin_batch(struct rc_state *S, const struct batch_info *bi)
 	bo.source = bi->source;
 	bo.who = S->o->who;
 	bo.supersedes = bi->id;
-	bo.hash = bi->hash;
+	/* The batch list the scan read goes before the commit: keep the
+	 * hash here. */
+	memcpy(S->hash, bi->hash, sizeof(S->hash));
+	bo.hash = S->hash;
 	return (batch_begin(S->st, S->kind, &bo, &S->b, S->err, S->errsz));
 }
 

@@ -66,7 +66,7 @@ find(const strmap_t *m, const char *s, size_t n, uint64_t h)
 		if (sl->hash == 0)
 			return (sl);
 		if (sl->hash == h && sl->len == n &&
-		    memcmp(m->arena + sl->off, s, n) == 0)
+		    (n == 0 || memcmp(m->arena + sl->off, s, n) == 0))
 			return (sl);
 		i = (i + 1) & (m->cap - 1);
 	}
@@ -133,7 +133,8 @@ strmap_put(strmap_t *m, const char *s, size_t n, uint32_t v)
 		m->arena = na;
 		m->arena_cap = nc;
 	}
-	memcpy(m->arena + m->arena_len, s, n);
+	if (n > 0)	/* an empty key may come with no pointer at all */
+		memcpy(m->arena + m->arena_len, s, n);
 	sl->hash = h;
 	sl->off = m->arena_len;
 	sl->len = (uint32_t)n;

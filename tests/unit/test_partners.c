@@ -28,6 +28,19 @@ parse(const char *text)
 	    sizeof(err)));
 }
 
+/* The partner a supplier or an org names; lengths from the text. */
+static const struct partner *
+pm(const char *s)
+{
+	return (partners_match(ps, s, strlen(s)));
+}
+
+static const struct partner *
+pf(const char *s)
+{
+	return (partners_find(ps, s, strlen(s)));
+}
+
 static void
 teardown(void)
 {
@@ -55,22 +68,22 @@ Test(partners, a_file)
 	cr_expect_str_eq(p->name, "Hyndburn Borough Council");
 	cr_expect_eq(p->line, 3);
 
-	cr_expect_eq(partners_match(ps, "HYNDBURN BOROUGH COUNCIL", 24), p);
-	cr_expect_eq(partners_match(ps, "HBC", 3), p);
-	cr_expect_eq(partners_match(ps, "Lancashire County Council (Direct "
-	    "Debit Payments)", 47), partners_get(ps, 1));
+	cr_expect_eq(pm("HYNDBURN BOROUGH COUNCIL"), p);
+	cr_expect_eq(pm("HBC"), p);
+	cr_expect_eq(pm("Lancashire County Council (Direct "
+	    "Debit Payments)"), partners_get(ps, 1));
 	/* Anchored: a firm with the name inside is not the council. */
-	cr_expect_null(partners_match(ps, "Friends of Lancashire County "
-	    "Council Parks", 44));
-	cr_expect_null(partners_match(ps, "HBC Ltd", 7));
+	cr_expect_null(pm("Friends of Lancashire County "
+	    "Council Parks"));
+	cr_expect_null(pm("HBC Ltd"));
 	/* Remembered answers are the same answers. */
-	cr_expect_eq(partners_match(ps, "HBC", 3), p);
-	cr_expect_null(partners_match(ps, "HBC Ltd", 7));
+	cr_expect_eq(pm("HBC"), p);
+	cr_expect_null(pm("HBC Ltd"));
 
-	cr_expect_eq(partners_find(ps, "HYNDBURN", 8), p);
-	cr_expect_eq(partners_find(ps, "hyndburn borough council", 24), p);
-	cr_expect_eq(partners_find(ps, "E10000017", 9), partners_get(ps, 1));
-	cr_expect_null(partners_find(ps, "-", 1));
+	cr_expect_eq(pf("HYNDBURN"), p);
+	cr_expect_eq(pf("hyndburn borough council"), p);
+	cr_expect_eq(pf("E10000017"), partners_get(ps, 1));
+	cr_expect_null(pf("-"));
 }
 
 Test(partners, errors_say_where)
@@ -95,7 +108,7 @@ Test(partners, errors_say_where)
 	cr_expect_str_eq(err, "t.partners:2:1: partner \"x\" again (first at "
 	    "t.partners:1)");
 	cr_expect_eq(parse("x council - \"N\" /a\\/b/\n"), 0, "%s", err);
-	cr_expect_not_null(partners_match(ps, "a/b", 3));
+	cr_expect_not_null(pm("a/b"));
 }
 
 Test(partners, shipped_files)
@@ -103,17 +116,16 @@ Test(partners, shipped_files)
 	cr_assert_eq(partners_load_dir(SRCDIR "/etc/partners", &ps, err,
 	    sizeof(err)), 0, "%s", err);
 	cr_expect_geq(partners_count(ps), 15);
-	cr_expect_str_eq(partners_match(ps, "LANCASHIRE COUNTY COUNCIL", 25)->id,
+	cr_expect_str_eq(pm("LANCASHIRE COUNTY COUNCIL")->id,
 	    "lancashire-cc");
-	cr_expect_str_eq(partners_match(ps, "Lancashire County Council "
-	    "(Direct Debit Payments)", 47)->id, "lancashire-cc");
-	cr_expect_str_eq(partners_match(ps, "THAMES VALLEY POLICE AUTHORITY",
-	    30)->id, "thames-valley-police");
-	cr_expect_str_eq(partners_match(ps, "WEST OXFORDSHIRE DISTRICT "
-	    "COUNCIL GENERAL A/C", 44)->id, "west-oxfordshire");
-	cr_expect_null(partners_match(ps, "KENT COUNTY COUNCIL", 19));
-	cr_expect_null(partners_match(ps, "Full Circuit Fire & Security Ltd",
-	    32));
+	cr_expect_str_eq(pm("Lancashire County Council "
+	    "(Direct Debit Payments)")->id, "lancashire-cc");
+	cr_expect_str_eq(pm("THAMES VALLEY POLICE AUTHORITY")->id,
+	    "thames-valley-police");
+	cr_expect_str_eq(pm("WEST OXFORDSHIRE DISTRICT "
+	    "COUNCIL GENERAL A/C")->id, "west-oxfordshire");
+	cr_expect_null(pm("KENT COUNTY COUNCIL"));
+	cr_expect_null(pm("Full Circuit Fire & Security Ltd"));
 	/* A directory that is not there is no partners, not an error. */
 	partners_free(ps);
 	cr_expect_eq(partners_load_dir("/nonexistent", &ps, err, sizeof(err)),
