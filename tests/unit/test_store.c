@@ -1924,3 +1924,21 @@ Test(strmap, binary_and_long_keys)
 	cr_expect_eq(strmap_get(&m, "a\0", 2, &v), 0);
 	strmap_free(&m);
 }
+
+/* An empty key, given as NULL and 0 (a group with no keys), is a key like
+ * any other; once it reached memcpy with a NULL arena (UBSan). */
+Test(strmap, empty_key_without_pointer)
+{
+	strmap_t m;
+	uint32_t v = 0;
+
+	strmap_init(&m);
+	cr_expect_eq(strmap_get(&m, NULL, 0, &v), 0);
+	cr_assert_eq(strmap_put(&m, NULL, 0, 7), 0);
+	cr_expect_eq(strmap_get(&m, NULL, 0, &v), 1);
+	cr_expect_eq(v, 7);
+	cr_expect_eq(strmap_get(&m, "", 0, &v), 1);
+	cr_assert_eq(strmap_put(&m, "a", 1, 8), 0);
+	cr_expect_eq(strmap_len(&m), 2);
+	strmap_free(&m);
+}
