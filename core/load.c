@@ -279,27 +279,32 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 			continue;
 		}
 		empty = 0;
-		quote_value(q, sizeof(q), v->s, v->n);
 		rc = 0;
 		switch (fd->type) {
 		case FT_MONEY:
-			if ((rc = value_money_parse(v->s, v->n, &i64[c])) != 0)
+			if ((rc = value_money_parse(v->s, v->n, &i64[c])) != 0) {
+				quote_value(q, sizeof(q), v->s, v->n);
 				snprintf(why, sizeof(why), "field \"%s\": "
 				    "\"%s\" is not an amount%s", fd->name, q,
 				    rc == -ERANGE ? " (too large)" : "");
+			}
 			break;
 		case FT_NUM:
-			if ((rc = value_num_parse(v->s, v->n, &i64[c])) != 0)
+			if ((rc = value_num_parse(v->s, v->n, &i64[c])) != 0) {
+				quote_value(q, sizeof(q), v->s, v->n);
 				snprintf(why, sizeof(why), "field \"%s\": "
 				    "\"%s\" is not a number (at most 4 "
 				    "decimals)", fd->name, q);
+			}
 			break;
 		case FT_DATE:
-			if ((rc = value_date_parse(v->s, v->n, &i32[c])) != 0)
+			if ((rc = value_date_parse(v->s, v->n, &i32[c])) != 0) {
+				quote_value(q, sizeof(q), v->s, v->n);
 				snprintf(why, sizeof(why), "field \"%s\": "
 				    "\"%s\" is not a date (day first: "
 				    "2025-04-01, 01/04/2025, 1 April 2025)",
 				    fd->name, q);
+			}
 			break;
 		case FT_PERSON:
 			/* Never echo a person identifier. */
@@ -325,6 +330,7 @@ put_record(struct loader *L, uint64_t line, struct span *vals, int nf,
 		default:
 			if (!utf8_valid(v->s, v->n)) {
 				rc = -EINVAL;
+				quote_value(q, sizeof(q), v->s, v->n);
 				snprintf(why, sizeof(why), "field \"%s\": "
 				    "\"%s\" is not valid UTF-8", fd->name, q);
 			}
