@@ -19,7 +19,8 @@ static const struct {
 	const char	*what;
 } cmds[] = {
 	{ "load", cmd_load,
-	  "load KIND FILE... [--db DIR] [--format csv|ndjson] [--source NAME]\n"
+	  "load KIND FILE... [--db DIR] [--format csv|ndjson|NAME] "
+	  "[--source NAME]\n"
 	  "                   [--org ID] [--map FIELD=COLUMN]... "
 	  "[--ignore COLUMN]...\n"
 	  "                   [--replace] [--strict] [--rejects FILE] "
@@ -31,7 +32,11 @@ static const struct {
 	  "Load files of spend, activity, outcome or service records; each "
 	  "FILE\n(or - for stdin) becomes one atomic batch.  The loaded "
 	  "plugins and the\nrules files fill cofog and prevention (see "
-	  "README, \"Classification\").\n`load geo FILE...` reads ONS "
+	  "README, \"Classification\").\n--format NAME reads through an "
+	  "importer plugin (transparency, xlsx,\n360giving, oruk: placed "
+	  "check lists them); --profile FILE maps a CSV's\ncolumns through "
+	  "a profile (etc/profiles).  A FILE may be an http(s) URL.\n"
+	  "`load geo FILE...` reads ONS "
 	  "lookup files (LSOA11CD, LAD19CD...) into\nthe place hierarchy "
 	  "that within and place.LEVEL use, in one transaction." },
 	{ "dump", cmd_dump, "dump KIND [--db DIR] [--format csv|ndjson]",
