@@ -38,6 +38,9 @@ struct scanner {
 	struct table	*rows;		/* keep the rows that pass */
 	int64_t		limit;		/* stop after this many rows (-1 all) */
 	uint64_t	used;		/* columns the query reads */
+	int		narrow;		/* rows keep only the used columns */
+	int		map[SCHEMA_MAXCOLS + 3];	/* narrow: row column of
+					   each table column */
 	int		pcopy;		/* field copied to #person, or -1 */
 	MDB_txn		*txn;		/* this scanner's snapshot */
 	struct table	*strings;	/* where its strings are kept */
@@ -174,7 +177,12 @@ scan_seg_cb(void *arg, const struct scan_seg *seg)
 
 			if (o == NULL)
 				return (s->rc = -ENOMEM);
-			memcpy(o, row, sizeof(*o) * (size_t)s->rows->ncols);
+			if (s->narrow)
+				for (int k = 0; k < s->rows->ncols; k++)
+					o[k] = row[s->map[k]];
+			else
+				memcpy(o, row, sizeof(*o) *
+				    (size_t)s->rows->ncols);
 			if (s->limit > 0)
 				s->limit--;
 		}
@@ -465,16 +473,27 @@ scanner_rows(struct scanner *s)
 	for (int c = 0; disclose_on(s->q) && c < kd->nfields; c++)
 		if (kd->fields[c].type == FT_PERSON)
 			hide = c;
-	if ((s->rows = table_new(sc->ncols + (hide >= 0))) == NULL)
+	int n = 0;
+
+	/* Narrow: the used fields, then source and line, which every row
+	 * has. */
+	for (int c = 0; c < sc->ncols; c++)
+		if (!s->narrow || c >= kd->nfields ||
+		    (s->used & ((uint64_t)1 << c)))
+			s->map[n++] = c;
+	if ((s->rows = table_new(n + (hide >= 0))) == NULL)
 		return (-1);
-	for (int c = 0; c < sc->ncols; c++) {
-		table_set_col(s->rows, c, sc->cols[c].name, sc->cols[c].type);
-		s->rows->cols[c].person = sc->cols[c].person;
+	for (int k = 0; k < n; k++) {
+		int c = s->map[k];
+
+		table_set_col(s->rows, k, sc->cols[c].name, sc->cols[c].type);
+		s->rows->cols[k].person = sc->cols[c].person;
 	}
 	if (hide >= 0) {
-		table_set_col(s->rows, sc->ncols, DISCLOSE_PERSON, V_STR);
-		s->rows->cols[sc->ncols].hidden = 1;
-		s->rows->cols[sc->ncols].person = 1;
+		table_set_col(s->rows, n, DISCLOSE_PERSON, V_STR);
+		s->rows->cols[n].hidden = 1;
+		s->rows->cols[n].person = 1;
+		s->map[n] = sc->ncols;	/* the copy, after source and line */
 		s->pcopy = hide;
 	}
 	return (0);
@@ -548,6 +567,74 @@ own_org(struct qctx *q, const struct table *schema, struct scanner *s)
 	return (cexpr_compile(q, &eq, schema, &s->conds[s->nconds++]));
 }
 
+/* The column of sc an expression's field rests on (cofog.division:
+ * cofog), or -1 when it is no plain field. */
+static int
+base_col(const struct table *sc, const struct expr *e)
+{
+	char name[128];
+	const char *dot;
+	size_t n;
+
+	if (e->k != E_FIELD)
+		return (-1);
+	dot = strchr(e->name, '.');
+	n = dot ? (size_t)(dot - e->name) : strlen(e->name);
+	if (n >= sizeof(name))
+		return (-1);
+	memcpy(name, e->name, n);
+	name[n] = '\0';
+	return (verb_col(sc, name));
+}
+
+/*
+ * accumulate and balance read a few columns of the rows the scan gives
+ * them: decode only those (and what the filters read); the others stay
+ * empty.  Any other verb, or a field it cannot place, decodes them all.
+ */
+static void
+verb_narrow(struct qctx *q, const struct stage *st, const struct table *sc,
+    struct scanner *s)
+{
+	static const char *const always[] = { "amount", "cost", "transfer",
+	    "org" };
+	const struct verb *v = &st->verb;
+	const struct kind_def *kd = schema_kind(s->kind);
+	uint64_t u = 0;
+	int acc = strcmp(v->name, "accumulate") == 0, c;
+
+	if (!acc && strcmp(v->name, "balance") != 0)
+		return;
+	for (size_t k = 0; k < sizeof(always) / sizeof(always[0]); k++)
+		if ((c = verb_col(sc, always[k])) >= 0)
+			u |= (uint64_t)1 << c;
+	if (acc && (c = verb_col(sc, v->mode)) >= 0)
+		u |= (uint64_t)1 << c;
+	if (!acc)
+		for (int k = 0; k < 2; k++)
+			if ((c = verb_col(sc, k ? "shares" :
+			    "prevention")) >= 0)
+				u |= (uint64_t)1 << c;
+	if (v->across) {
+		if ((c = base_col(sc, v->across)) < 0)
+			return;
+		u |= (uint64_t)1 << c;
+	}
+	for (int k = 0; k < v->nby; k++) {
+		if ((c = base_col(sc, v->by[k])) < 0)
+			return;
+		u |= (uint64_t)1 << c;
+	}
+	/* People are counted under suppression, whatever the verb reads. */
+	for (c = 0; disclose_on(q) && c < kd->nfields; c++)
+		if (kd->fields[c].type == FT_PERSON)
+			u |= (uint64_t)1 << c;
+	for (int k = 0; k < s->nconds; k++)
+		cexpr_cols(s->conds[k], &u);
+	s->used = u;
+	s->narrow = 1;
+}
+
 /*
  * What runs inside the scan: the leading where stages (and the ranges
  * they demand, for the zone maps), then a group right after them, which
@@ -588,6 +675,8 @@ plan(struct qctx *q, const struct query *qy, struct scanner *s,
 		for (int k = 0; k < s->nconds; k++)
 			cexpr_cols(s->conds[k], &s->used);
 	} else {
+		if (i < qy->nstages && qy->stages[i].k == ST_VERB)
+			verb_narrow(q, &qy->stages[i], *schema, s);
 		if (scanner_rows(s) != 0)
 			return (-1);
 		if (i < qy->nstages && qy->stages[i].k == ST_TAKE &&
