@@ -25,6 +25,8 @@
 
 #include "emit.h"
 #include "load.h"
+#include "plugin.h"
+#include "profile.h"
 #include "log.h"
 #include "server.h"
 
@@ -48,6 +50,11 @@ struct load_job {
 	int		rc;
 	char		err[1024];
 	struct load_result res;
+	/* profile=NAME: the profile, and the importer it reads through. */
+	struct profile	*prof;
+	struct plugin	profplug;
+	struct plugin_importer profimp;
+	char		profname[96];
 };
 
 struct pwrite {
@@ -196,6 +203,7 @@ job_free_if_done(struct load_job *j)
 		return;
 	if (j->fake_fd >= 0)
 		close(j->fake_fd);
+	profile_free(j->prof);
 	free(j);
 }
 
@@ -204,6 +212,37 @@ truthy(const char *v)
 {
 	return (v && (strcmp(v, "1") == 0 || strcasecmp(v, "true") == 0 ||
 	    strcasecmp(v, "yes") == 0));
+}
+
+/* profile=NAME: the profile NAME.profile of the server's profiles
+ * directory (a name, never a path); NULL with *status and err. */
+static struct profile *
+load_profile(struct server *s, const char *name, kind_t kind, char *err,
+    size_t errsz, int *status)
+{
+	struct profile *p;
+	char path[2048], why[512];
+
+	*status = 400;
+	if (*name == '\0' || strlen(name) > 64 ||
+	    strspn(name, "abcdefghijklmnopqrstuvwxyz0123456789-_") !=
+	    strlen(name)) {
+		snprintf(err, errsz, "profile=NAME: a-z, 0-9, - and _ only");
+		return (NULL);
+	}
+	snprintf(path, sizeof(path), "%s/%s.profile", s->o.profiles_dir, name);
+	if (profile_load(path, &p, why, sizeof(why)) != 0) {
+		snprintf(err, errsz, "profile \"%s\": %s", name, why);
+		return (NULL);
+	}
+	if (profile_kind(p) != kind) {
+		snprintf(err, errsz, "profile \"%s\" makes %s records, not %s",
+		    name, schema_kind(profile_kind(p))->name,
+		    schema_kind(kind)->name);
+		profile_free(p);
+		return (NULL);
+	}
+	return (p);
 }
 
 /* Validate the request and start the loader; on failure *status and err
@@ -216,6 +255,8 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	const char *kname = r->path + strlen("/v1/load/");
 	const char *src = http_param(r, "source"), *org = http_param(r, "org");
 	const char *fmt = http_param(r, "format");
+	const char *pname = http_param(r, "profile");
+	struct profile *prof = NULL;
 	struct load_job *j;
 	int kind, fds[2];
 
@@ -241,29 +282,42 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 			return (-1);
 		}
 	}
+	if (pname && http_param(r, "format")) {
+		snprintf(err, errsz, "format= and profile= both say how to "
+		    "read the body: give one");
+		return (-1);
+	}
+	if (pname && (prof = load_profile(s, pname, (kind_t)kind, err,
+	    errsz, status)) == NULL)
+		return (-1);
 	if (t->role == ROLE_LOADER && org && strcmp(org, t->partner) != 0) {
 		*status = 403;
 		snprintf(err, errsz, "a loader token loads for its own partner "
 		    "\"%s\" only", t->partner);
+		profile_free(prof);
 		return (-1);
 	}
 	if (org && strlen(org) >= 64) {
 		snprintf(err, errsz, "org is too long");
+		profile_free(prof);
 		return (-1);
 	}
 	/* Names go into batch records and JSON answers: UTF-8 only. */
 	if (!utf8_valid(src, strlen(src)) ||
 	    (org && !utf8_valid(org, strlen(org)))) {
 		snprintf(err, errsz, "source and org must be UTF-8 text");
+		profile_free(prof);
 		return (-1);
 	}
 	if (s->inflight >= s->o.max_inflight) {
 		*status = 503;
 		snprintf(err, errsz, "the server is running as many queries "
 		    "and loads as it allows; try again");
+		profile_free(prof);
 		return (-1);
 	}
 	if ((j = calloc(1, sizeof(*j))) == NULL) {
+		profile_free(prof);
 		*status = 500;
 		snprintf(err, errsz, "out of memory");
 		return (-1);
@@ -279,6 +333,18 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 		snprintf(j->org, sizeof(j->org), "%s", org);
 	j->o.kind = (kind_t)kind;
 	(void)load_format(s->plugins, fmt, &j->o, err, errsz);
+	if (prof) {
+		/* A profile reads CSV through its templates, as an importer. */
+		j->prof = prof;
+		snprintf(j->profname, sizeof(j->profname), "profile %s",
+		    profile_name(prof));
+		j->profplug.name = j->profname;
+		j->profimp.plugin = &j->profplug;
+		profile_importer(prof, &j->profimp.i);
+		j->o.format = LOAD_IMPORTER;
+		j->o.importer = &j->profimp;
+		j->o.hash_extra = profile_text(prof, &j->o.nhash_extra);
+	}
 	j->o.source = j->source;
 	j->o.org = j->org[0] ? j->org : NULL;
 	j->o.only_org = t->role == ROLE_LOADER;
@@ -297,6 +363,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 	if (s->loop == NULL) {
 		/* No loop to stream with: gather the body in memory. */
 		if ((j->fake_fd = memfd_create("placed-load", MFD_CLOEXEC)) < 0) {
+			profile_free(j->prof);
 			free(j);
 			*status = 500;
 			snprintf(err, errsz, "memfd: %s", strerror(errno));
@@ -305,6 +372,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 		j->rfd = dup(j->fake_fd);
 	} else {
 		if (pipe2(fds, O_CLOEXEC) != 0) {
+			profile_free(j->prof);
 			free(j);
 			*status = 500;
 			snprintf(err, errsz, "pipe: %s", strerror(errno));
@@ -317,6 +385,7 @@ load_job_start(struct hreq *r, char *err, size_t errsz, int *status)
 			close(fds[0]);
 			close(fds[1]);
 			uv_close((uv_handle_t *)&j->pipe, NULL);
+			profile_free(j->prof);
 			free(j);
 			*status = 500;
 			snprintf(err, errsz, "cannot stream the body");

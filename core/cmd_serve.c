@@ -39,6 +39,7 @@ opts_from_conf(struct srv_opts *o, const struct conf *c)
 int
 cmd_serve(int argc, char **argv)
 {
+	static char profiles[1024];
 	static const struct option lo[] = {
 		{ "db",		required_argument, NULL, 'd' },
 		{ "config",	required_argument, NULL, 'c' },
@@ -86,6 +87,8 @@ cmd_serve(int argc, char **argv)
 	s.o.questions_dir = questions ? questions : env.cf->questions;
 	s.o.rules_dir = env.cf->rules;
 	s.o.partners_dir = env.cf->partners;
+	s.o.profiles_dir = etc_default_dir("profiles", profiles,
+	    sizeof(profiles));
 	/*
 	 * A loader that stops early closes its end of the body's pipe while
 	 * the client still sends: the write must fail with EPIPE, not kill

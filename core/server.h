@@ -29,6 +29,7 @@ struct srv_opts {
 	const char	*questions_dir;
 	const char	*rules_dir;	/* classification rules for loads */
 	const char	*partners_dir;	/* partner files for loads */
+	const char	*profiles_dir;	/* profile=NAME for loads */
 	int		suppress_k;
 	size_t		max_header_bytes;
 	size_t		max_url;

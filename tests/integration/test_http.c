@@ -316,6 +316,27 @@ Test(http, load_summary, .timeout = 20)
 	load(S.loader, "spend", "source=x&format=dbf", csv, 415, NULL);
 	/* A format a plugin reads (xlsx) refuses a body it cannot read. */
 	load(S.loader, "spend", "source=x&format=xlsx", csv, 422, NULL);
+	/* profile=NAME: a CSV through a shipped profile, three records from
+	 * one row; a name, never a path; the profile's kind only; not with
+	 * format= as well. */
+	{
+		static const char ae[] = "period,org_code,type,attendances,"
+		    "breaches,admissions\n2016-04-01,RF4,1,10,2,3\n";
+
+		load(S.admin, "outcome", "source=ae&profile=ae-attendances",
+		    ae, 201, &o);
+		cr_expect_eq(json_integer_value(json_object_get(o,
+		    "accepted")), 3);
+		cr_expect_eq(json_integer_value(json_object_get(
+		    json_object_get(o, "skipped"), "lines")), 1);
+		json_decref(o);
+	}
+	load(S.admin, "outcome", "source=x&profile=..%2Fetc", csv, 400, NULL);
+	load(S.admin, "outcome", "source=x&profile=nope", csv, 400, NULL);
+	load(S.admin, "spend", "source=x&profile=ae-attendances", csv, 400,
+	    NULL);
+	load(S.admin, "outcome", "source=x&profile=ae-attendances&format=csv",
+	    csv, 400, NULL);
 }
 
 Test(http, batches_and_retire, .timeout = 20)
