@@ -3,6 +3,7 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -103,4 +104,18 @@ out:
 		free(names[i]);
 	free(names);
 	return (rc);
+}
+
+int
+etc_error(char *err, size_t errsz, const char *file, unsigned line,
+    const char *fmt, ...)
+{
+	size_t o = (size_t)snprintf(err, errsz, "%s:%u:", file, line);
+	va_list ap;
+
+	va_start(ap, fmt);
+	if (o < errsz)
+		vsnprintf(err + o, errsz - o, fmt, ap);
+	va_end(ap);
+	return (-EINVAL);
 }

@@ -24,4 +24,9 @@ typedef int (*etc_file_fn)(void *arg, const char *path, const char *text,
 int etc_each_file(const char *dir, const char *suffix, etc_file_fn fn,
     void *arg, char *err, size_t errsz);
 
+/* "FILE:LINE:" then fmt in err (fmt goes on with " message" or
+ * "COL: message"); returns -EINVAL, for errors in these files. */
+int etc_error(char *err, size_t errsz, const char *file, unsigned line,
+    const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+
 #endif

@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,21 +34,6 @@ struct partners {
 	pcre2_match_data *md;
 	strmap_t	memo;		/* supplier → partner index + 1, 0 */
 };
-
-__attribute__((format(printf, 5, 6)))
-static int
-perr(char *err, size_t errsz, const char *file, unsigned line,
-    const char *fmt, ...)
-{
-	size_t o = (size_t)snprintf(err, errsz, "%s:%u:", file, line);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (o < errsz)
-		vsnprintf(err + o, errsz - o, fmt, ap);
-	va_end(ap);
-	return (-EINVAL);
-}
 
 static const char *
 blanks(const char *p, const char *e)
@@ -83,34 +67,34 @@ parse_line(struct partners *ps, const char *file, unsigned ln,
 	s = blanks(p, e);
 	if ((pt.id = word(&p, e)) == NULL || (pt.type = word(&p, e)) == NULL ||
 	    (pt.ons = word(&p, e)) == NULL) {
-		rc = perr(err, errsz, file, ln, "%u: want ID TYPE ONS \"NAME\" "
+		rc = etc_error(err, errsz, file, ln, "%u: want ID TYPE ONS \"NAME\" "
 		    "/PATTERN/...", COL(blanks(p, e)));
 		goto fail;
 	}
 	for (const char *c = pt.id; *c; c++)
 		if (!islower((unsigned char)*c) && !isdigit((unsigned char)*c) &&
 		    *c != '-' && *c != '_') {
-			rc = perr(err, errsz, file, ln, "%u: partner id \"%s\": "
+			rc = etc_error(err, errsz, file, ln, "%u: partner id \"%s\": "
 			    "use a-z, 0-9, - and _", COL(s), pt.id);
 			goto fail;
 		}
 	for (size_t i = 0; i < ps->n; i++)
 		if (strcmp(ps->v[i].id, pt.id) == 0) {
-			rc = perr(err, errsz, file, ln, "%u: partner \"%s\" "
+			rc = etc_error(err, errsz, file, ln, "%u: partner \"%s\" "
 			    "again (first at %s:%u)", COL(s), pt.id,
 			    ps->v[i].file, ps->v[i].line);
 			goto fail;
 		}
 	p = blanks(p, e);
 	if (p == e || *p != '"') {
-		rc = perr(err, errsz, file, ln, "%u: want the partner's name in "
+		rc = etc_error(err, errsz, file, ln, "%u: want the partner's name in "
 		    "double quotes", COL(p));
 		goto fail;
 	}
 	for (s = ++p; p < e && *p != '"'; p++)
 		;
 	if (p == e) {
-		rc = perr(err, errsz, file, ln, "%u: the name has no closing "
+		rc = etc_error(err, errsz, file, ln, "%u: the name has no closing "
 		    "quote", COL(s - 1));
 		goto fail;
 	}
@@ -128,7 +112,7 @@ parse_line(struct partners *ps, const char *file, unsigned ln,
 		if (p == e || *p == '#')
 			break;
 		if (*p != '/') {
-			rc = perr(err, errsz, file, ln, "%u: want a supplier "
+			rc = etc_error(err, errsz, file, ln, "%u: want a supplier "
 			    "pattern between slashes", COL(p));
 			goto fail;
 		}
@@ -139,7 +123,7 @@ parse_line(struct partners *ps, const char *file, unsigned ln,
 				pat[pl++] = *p;
 		}
 		if (p == e) {
-			rc = perr(err, errsz, file, ln, "%u: the pattern has no "
+			rc = etc_error(err, errsz, file, ln, "%u: the pattern has no "
 			    "closing slash", COL(s - 1));
 			goto fail;
 		}
@@ -151,7 +135,7 @@ parse_line(struct partners *ps, const char *file, unsigned ln,
 			PCRE2_UCHAR msg[256];
 
 			pcre2_get_error_message(ecode, msg, sizeof(msg));
-			rc = perr(err, errsz, file, ln, "%u: bad pattern: %s",
+			rc = etc_error(err, errsz, file, ln, "%u: bad pattern: %s",
 			    COL(s), (char *)msg);
 			goto fail;
 		}
@@ -168,7 +152,7 @@ parse_line(struct partners *ps, const char *file, unsigned ln,
 		npat++;
 	}
 	if (npat == 0) {
-		rc = perr(err, errsz, file, ln, "%u: want at least one supplier "
+		rc = etc_error(err, errsz, file, ln, "%u: want at least one supplier "
 		    "pattern, /.../", COL(p));
 		goto fail;
 	}

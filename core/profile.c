@@ -3,7 +3,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,23 +70,7 @@ struct pctx {
 	void		*sink;
 	char		*err;
 	size_t		errsz;
-	int		failed;
 };
-
-__attribute__((format(printf, 5, 6)))
-static int
-perr(char *err, size_t errsz, const char *file, unsigned line,
-    const char *fmt, ...)
-{
-	size_t o = (size_t)snprintf(err, errsz, "%s:%u: ", file, line);
-	va_list ap;
-
-	va_start(ap, fmt);
-	if (o < errsz)
-		vsnprintf(err + o, errsz - o, fmt, ap);
-	va_end(ap);
-	return (-EINVAL);
-}
 
 static const char *
 blanks(const char *p)
@@ -141,7 +124,7 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 		struct part *pt;
 
 		if (t->nparts == MAXPARTS)
-			return (perr(err, errsz, file, ln, "more than %d pieces "
+			return (etc_error(err, errsz, file, ln, " more than %d pieces "
 			    "in one template", MAXPARTS));
 		pt = &t->parts[t->nparts];
 		memset(pt, 0, sizeof(*pt));
@@ -149,7 +132,7 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 		if (*p == '"') {
 			pt->k = P_LIT;
 			if (quoted(p, &pt->text, &p) != 0)
-				return (perr(err, errsz, file, ln, "a literal "
+				return (etc_error(err, errsz, file, ln, " a literal "
 				    "has no closing quote"));
 		} else if (*p == '$') {
 			const char *s = ++p;
@@ -159,7 +142,7 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 			pt->k = P_SET;
 			pt->text = strndup(s, (size_t)(p - s));
 			if (setting(pr, pt->text) == NULL)
-				return (perr(err, errsz, file, ln, "no setting "
+				return (etc_error(err, errsz, file, ln, " no setting "
 				    "\"%s\" (set it first: set %s VALUE)",
 				    pt->text, pt->text));
 		} else if (*p == '{') {
@@ -169,7 +152,7 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 			while (*p && *p != '}')
 				p++;
 			if (*p != '}')
-				return (perr(err, errsz, file, ln, "a column "
+				return (etc_error(err, errsz, file, ln, " a column "
 				    "has no closing }"));
 			inner = strndup(s, (size_t)(p - s));
 			p++;
@@ -185,7 +168,7 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 				fl = bar ? (size_t)(bar - f) : strlen(f);
 				if (pt->nfn == MAXFNS) {
 					free(inner);
-					return (perr(err, errsz, file, ln, "more "
+					return (etc_error(err, errsz, file, ln, " more "
 					    "than %d functions", MAXFNS));
 				}
 				colon = memchr(f, ':', fl);
@@ -194,8 +177,8 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 				pt->arg[pt->nfn] = colon ? strndup(colon + 1,
 				    fl - (size_t)(colon + 1 - f)) : NULL;
 				if (!known_fn(pt->fn[pt->nfn])) {
-					int rc = perr(err, errsz, file, ln,
-					    "unknown function \"%s\" (month_end, "
+					int rc = etc_error(err, errsz, file, ln,
+					    " unknown function \"%s\" (month_end, "
 					    "fy_start, fy_end, icd10_chapter, "
 					    "times:X, round:N, lower, upper, "
 					    "trim)", pt->fn[pt->nfn]);
@@ -209,12 +192,12 @@ parse_template(struct profile *pr, struct tmpl *t, const char *p,
 			}
 			free(inner);
 		} else
-			return (perr(err, errsz, file, ln, "expected \"text\", "
+			return (etc_error(err, errsz, file, ln, " expected \"text\", "
 			    "{Column} or $setting, not \"%.20s\"", p));
 		t->nparts++;
 	}
 	if (t->nparts == 0)
-		return (perr(err, errsz, file, ln, "a field needs a value"));
+		return (etc_error(err, errsz, file, ln, " a field needs a value"));
 	return (0);
 }
 
@@ -251,7 +234,7 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 
 		sscanf(p, "%31s", k);
 		if ((kind = schema_kind_find(k)) < 0)
-			return (perr(err, errsz, file, ln, "kind \"%s\": spend, "
+			return (etc_error(err, errsz, file, ln, " kind \"%s\": spend, "
 			    "activity, outcome or service", k));
 		pr->kind = (kind_t)kind;
 		pr->have_kind = 1;
@@ -261,7 +244,7 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 		char n[64] = "", v[256] = "";
 
 		if (sscanf(p, "%63s %255s", n, v) != 2 || pr->nsets == MAXSETS)
-			return (perr(err, errsz, file, ln, "want set NAME "
+			return (etc_error(err, errsz, file, ln, " want set NAME "
 			    "VALUE"));
 		pr->set_name[pr->nsets] = strdup(n);
 		pr->set_val[pr->nsets++] = strdup(v);
@@ -276,7 +259,7 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 		sr.col = -1;
 		if (*p == '"') {
 			if (quoted(p, &sr.column, &p) != 0)
-				return (perr(err, errsz, file, ln, "a column "
+				return (etc_error(err, errsz, file, ln, " a column "
 				    "has no closing quote"));
 		} else {
 			sscanf(p, "%255s", c);
@@ -288,9 +271,9 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 		    (p = blanks(p), *p != '"') || quoted(p, &sr.why, &p) != 0) {
 			free(sr.column);
 			free(sr.value);
-			return (perr(err, errsz, file, ln, wv ? "want skip-if "
-			    "COLUMN \"VALUE\" \"REASON\"" : "want "
-			    "skip-if-empty COLUMN \"REASON\""));
+			return (etc_error(err, errsz, file, ln, wv ?
+			    " want skip-if COLUMN \"VALUE\" \"REASON\"" :
+			    " want skip-if-empty COLUMN \"REASON\""));
 		}
 		if ((ns = realloc(pr->skips, (size_t)(pr->nskips + 1) *
 		    sizeof(*ns))) == NULL)
@@ -301,7 +284,7 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 	}
 	if (strcmp(word, "record") == 0) {
 		if (pr->nrecs == MAXRECS)
-			return (perr(err, errsz, file, ln, "more than %d "
+			return (etc_error(err, errsz, file, ln, " more than %d "
 			    "records a row", MAXRECS));
 		pr->nrecs++;
 		return (0);
@@ -311,10 +294,10 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 		int f;
 
 		if (!pr->have_kind)
-			return (perr(err, errsz, file, ln, "say the kind first "
+			return (etc_error(err, errsz, file, ln, " say the kind first "
 			    "(kind spend|activity|outcome|service)"));
 		if ((f = schema_field_find(pr->kind, word, strlen(word))) < 0)
-			return (perr(err, errsz, file, ln, "\"%s\" is not a "
+			return (etc_error(err, errsz, file, ln, " \"%s\" is not a "
 			    "field of %s", word, schema_kind(pr->kind)->name));
 		if (add_tmpl(pr->nrecs ? &pr->recs[pr->nrecs - 1] :
 		    &pr->common, &t) != 0)
@@ -322,7 +305,7 @@ parse_line(struct profile *pr, char *line, const char *file, unsigned ln,
 		t->field = f;
 		return (parse_template(pr, t, eq + 1, file, ln, err, errsz));
 	}
-	return (perr(err, errsz, file, ln, "expected kind, set, skip-if, "
+	return (etc_error(err, errsz, file, ln, " expected kind, set, skip-if, "
 	    "skip-if-empty, record or FIELD = TEMPLATE, not \"%s\"", word));
 }
 
@@ -412,9 +395,9 @@ profile_load(const char *path, struct profile **out, char *err, size_t errsz)
 	}
 	free(text);
 	if (rc == 0 && !p->have_kind)
-		rc = perr(err, errsz, path, 1, "no kind line");
+		rc = etc_error(err, errsz, path, 1, " no kind line");
 	if (rc == 0 && p->common.nt == 0 && p->nrecs == 0)
-		rc = perr(err, errsz, path, ln, "no fields");
+		rc = etc_error(err, errsz, path, ln, " no fields");
 	if (rc != 0) {
 		profile_free(p);
 		return (rc);
@@ -781,10 +764,8 @@ row(void *arg, uint64_t line, int nf, char *const *f, const size_t *len)
 	int nrec = p->nrecs ? p->nrecs : 1;
 
 	if (!c->header_done) {
-		if (header(c, nf, f, len) != 0) {
-			c->failed = 1;
+		if (header(c, nf, f, len) != 0)
 			return (-1);
-		}
 		skip(c, line, "header");
 		return (0);
 	}

@@ -270,3 +270,63 @@ jsonin_skip(const struct placed_host_api *api, void *sink, uint64_t line,
 	va_end(ap);
 	api->skip(sink, line, why);
 }
+
+void *
+jsonin_imp_open(const char *kind, const char *want, const char *what,
+    char *err, size_t errsz)
+{
+	struct jsonin *j;
+
+	if (strcmp(kind, want) != 0) {
+		snprintf(err, errsz, "%s load as %s, not %s", what, want, kind);
+		return (NULL);
+	}
+	if ((j = calloc(1, sizeof(*j))) == NULL)
+		snprintf(err, errsz, "out of memory");
+	return (j);
+}
+
+int
+jsonin_imp_feed(void *ctx, const char *buf, size_t n, placed_emit_fn emit,
+    void *sink, char *err, size_t errsz)
+{
+	(void)emit;
+	(void)sink;
+	return (jsonin_feed(ctx, buf, n, err, errsz));
+}
+
+void
+jsonin_imp_close(void *ctx)
+{
+	jsonin_free(ctx);
+	free(ctx);
+}
+
+int
+jsonin_emit_all(const struct placed_host_api *api, json_t *list,
+    const char *kind, jsonin_item_fn fn, void *arg, placed_emit_fn emit,
+    void *sink, char *err, size_t errsz)
+{
+	struct jsonin_rec r = { .n = 0 };
+	const char *skip;
+	char why[128];
+	json_t *it;
+	size_t i;
+	int rc = 0, oom;
+
+	json_array_foreach(list, i, it) {
+		oom = 0;
+		skip = fn(arg, it, i + 1, &r, why, sizeof(why), &oom);
+		if (oom) {
+			snprintf(err, errsz, "out of memory");
+			rc = -1;
+		} else if (skip != NULL)
+			jsonin_skip(api, sink, i + 1, "%s", skip);
+		else if (jsonin_rec_emit(&r, kind, i + 1, emit, sink) != 0)
+			rc = 1;		/* the host says stop */
+		jsonin_rec_clear(&r);
+		if (rc != 0)
+			break;
+	}
+	return (rc);
+}

@@ -64,6 +64,27 @@ int jsonin_rec_emit(const struct jsonin_rec *r, const char *kind,
     uint64_t line, placed_emit_fn emit, void *sink);
 void jsonin_rec_clear(struct jsonin_rec *r);
 
+/*
+ * An importer's open(), feed() and close(): the context is a struct
+ * jsonin buffering the file; open() refuses a kind other than want
+ * ("WHAT load as WANT, not KIND").
+ */
+void *jsonin_imp_open(const char *kind, const char *want, const char *what,
+    char *err, size_t errsz);
+int jsonin_imp_feed(void *ctx, const char *buf, size_t n,
+    placed_emit_fn emit, void *sink, char *err, size_t errsz);
+void jsonin_imp_close(void *ctx);
+
+/* Fill r from one item (line: its place in the list, from 1), or return
+ * why it is skipped (in why, or static text); *oom when a copy failed. */
+typedef const char *(*jsonin_item_fn)(void *arg, json_t *item, size_t line,
+    struct jsonin_rec *r, char *why, size_t whysz, int *oom);
+/* Every item of list through fn: emitted as a record of kind, or skipped
+ * with its reason.  0, 1 when the host said stop, -1 out of memory. */
+int jsonin_emit_all(const struct placed_host_api *api, json_t *list,
+    const char *kind, jsonin_item_fn fn, void *arg, placed_emit_fn emit,
+    void *sink, char *err, size_t errsz);
+
 /* Tell the host that item line was skipped, and why, when the host
  * (ABI 1.1 and later) can hear it. */
 void jsonin_skip(const struct placed_host_api *api, void *sink,

@@ -27,10 +27,6 @@
 /* Read-only after init: files may load on several threads at once. */
 static const struct placed_host_api *api;
 
-struct ctx {
-	struct jsonin	in;
-};
-
 /* Between min and max digits at p into *v; the end, or NULL. */
 static const char *
 num(const char *p, int min, int max, int *v, int *len)
@@ -149,14 +145,16 @@ geocode(json_t *locs)
  * when a copy failed.
  */
 static const char *
-grant_record(json_t *g, struct jsonin_rec *r, char *why, size_t whysz,
-    int *oom)
+grant_record(void *arg, json_t *g, size_t line, struct jsonin_rec *r,
+    char *why, size_t whysz, int *oom)
 {
 	json_t *fund, *recip, *amount;
 	const char *s, *cur, *supplier;
 	char date[16];
 	int rc = 0;
 
+	(void)arg;
+	(void)line;
 	if (!json_is_object(g))
 		return ("not a grant (no JSON object)");
 	cur = jsonin_str(g, "currency");
@@ -200,32 +198,6 @@ grant_record(json_t *g, struct jsonin_rec *r, char *why, size_t whysz,
 	return (NULL);
 }
 
-static void *
-g_open(void *state, const char *kind, char *err, size_t errsz)
-{
-	struct ctx *c;
-
-	(void)state;
-	if (strcmp(kind, "spend") != 0) {
-		snprintf(err, errsz, "grants load as spend, not %s", kind);
-		return (NULL);
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		snprintf(err, errsz, "out of memory");
-	return (c);
-}
-
-static int
-g_feed(void *ctx, const char *buf, size_t n, placed_emit_fn emit,
-    void *sink, char *err, size_t errsz)
-{
-	struct ctx *c = ctx;
-
-	(void)emit;
-	(void)sink;
-	return (jsonin_feed(&c->in, buf, n, err, errsz));
-}
-
 /* The grants: a package's "grants", or a bare array of them. */
 static json_t *
 grants(json_t *root, char *err, size_t errsz)
@@ -248,46 +220,27 @@ grants(json_t *root, char *err, size_t errsz)
 static int
 g_end(void *ctx, placed_emit_fn emit, void *sink, char *err, size_t errsz)
 {
-	struct ctx *c = ctx;
-	struct jsonin_rec r = { .n = 0 };
-	json_t *root, *list, *g;
-	const char *skip;
-	char why[64];
-	int rc = 0, oom;
-	size_t i;
+	json_t *root, *list;
+	int rc;
 
-	if ((root = jsonin_load(&c->in, err, errsz)) == NULL)
+	if ((root = jsonin_load(ctx, err, errsz)) == NULL)
 		return (-1);
-	jsonin_free(&c->in);
+	jsonin_free(ctx);
 	if ((list = grants(root, err, errsz)) == NULL) {
 		json_decref(root);
 		return (-1);
 	}
-	json_array_foreach(list, i, g) {
-		oom = 0;
-		skip = grant_record(g, &r, why, sizeof(why), &oom);
-		if (oom) {
-			snprintf(err, errsz, "out of memory");
-			rc = -1;
-		} else if (skip != NULL)
-			jsonin_skip(api, sink, i + 1, "%s", skip);
-		else if (jsonin_rec_emit(&r, "spend", i + 1, emit, sink) != 0)
-			rc = 1;		/* the host says stop */
-		jsonin_rec_clear(&r);
-		if (rc != 0)
-			break;
-	}
+	rc = jsonin_emit_all(api, list, "spend", grant_record, NULL, emit,
+	    sink, err, errsz);
 	json_decref(root);
 	return (rc < 0 ? -1 : 0);
 }
 
-static void
-g_close(void *ctx)
+static void *
+g_open(void *state, const char *kind, char *err, size_t errsz)
 {
-	struct ctx *c = ctx;
-
-	jsonin_free(&c->in);
-	free(c);
+	(void)state;
+	return (jsonin_imp_open(kind, "spend", "grants", err, errsz));
 }
 
 static int
@@ -297,9 +250,9 @@ init(placed_host_t *h, const struct placed_host_api *a, void **state)
 		.format = "360giving",
 		.kinds = "spend",
 		.open = g_open,
-		.feed = g_feed,
+		.feed = jsonin_imp_feed,
 		.end = g_end,
-		.close = g_close,
+		.close = jsonin_imp_close,
 	};
 
 	api = a;

@@ -26,10 +26,6 @@
 /* Read-only after init: files may load on several threads at once. */
 static const struct placed_host_api *api;
 
-struct ctx {
-	struct jsonin	in;
-};
-
 /* The first text in array a: of its elements themselves (k1 NULL), or
  * of their member k1, or of k1's member k2. */
 static const char *
@@ -156,7 +152,7 @@ set_text(struct jsonin_rec *r, const char *name, const char *v)
  * set when a copy failed.  seen maps ids to the item that had them.
  */
 static const char *
-service_record(json_t *it, size_t line, json_t *seen, struct jsonin_rec *r,
+service_record(void *seen, json_t *it, size_t line, struct jsonin_rec *r,
     char *why, size_t whysz, int *oom)
 {
 	json_t *svc = it, *loc = NULL, *org, *prev;
@@ -233,44 +229,20 @@ services(json_t *root, char *err, size_t errsz)
 static void *
 o_open(void *state, const char *kind, char *err, size_t errsz)
 {
-	struct ctx *c;
-
 	(void)state;
-	if (strcmp(kind, "service") != 0) {
-		snprintf(err, errsz, "ORUK services load as service, not %s",
-		    kind);
-		return (NULL);
-	}
-	if ((c = calloc(1, sizeof(*c))) == NULL)
-		snprintf(err, errsz, "out of memory");
-	return (c);
-}
-
-static int
-o_feed(void *ctx, const char *buf, size_t n, placed_emit_fn emit,
-    void *sink, char *err, size_t errsz)
-{
-	struct ctx *c = ctx;
-
-	(void)emit;
-	(void)sink;
-	return (jsonin_feed(&c->in, buf, n, err, errsz));
+	return (jsonin_imp_open(kind, "service", "ORUK services", err,
+	    errsz));
 }
 
 static int
 o_end(void *ctx, placed_emit_fn emit, void *sink, char *err, size_t errsz)
 {
-	struct ctx *c = ctx;
-	struct jsonin_rec r = { .n = 0 };
-	json_t *root, *list, *seen, *it;
-	const char *skip;
-	char why[128];
-	int rc = 0, oom;
-	size_t i;
+	json_t *root, *list, *seen;
+	int rc;
 
-	if ((root = jsonin_load(&c->in, err, errsz)) == NULL)
+	if ((root = jsonin_load(ctx, err, errsz)) == NULL)
 		return (-1);
-	jsonin_free(&c->in);
+	jsonin_free(ctx);
 	list = services(root, err, errsz);
 	json_decref(root);
 	if (list == NULL)
@@ -280,33 +252,11 @@ o_end(void *ctx, placed_emit_fn emit, void *sink, char *err, size_t errsz)
 		snprintf(err, errsz, "out of memory");
 		return (-1);
 	}
-	json_array_foreach(list, i, it) {
-		oom = 0;
-		skip = service_record(it, i + 1, seen, &r, why, sizeof(why),
-		    &oom);
-		if (oom) {
-			snprintf(err, errsz, "out of memory");
-			rc = -1;
-		} else if (skip != NULL)
-			jsonin_skip(api, sink, i + 1, "%s", skip);
-		else if (jsonin_rec_emit(&r, "service", i + 1, emit, sink) != 0)
-			rc = 1;		/* the host says stop */
-		jsonin_rec_clear(&r);
-		if (rc != 0)
-			break;
-	}
+	rc = jsonin_emit_all(api, list, "service", service_record, seen, emit,
+	    sink, err, errsz);
 	json_decref(seen);
 	json_decref(list);
 	return (rc < 0 ? -1 : 0);
-}
-
-static void
-o_close(void *ctx)
-{
-	struct ctx *c = ctx;
-
-	jsonin_free(&c->in);
-	free(c);
 }
 
 static int
@@ -316,9 +266,9 @@ init(placed_host_t *h, const struct placed_host_api *a, void **state)
 		.format = "oruk",
 		.kinds = "service",
 		.open = o_open,
-		.feed = o_feed,
+		.feed = jsonin_imp_feed,
 		.end = o_end,
-		.close = o_close,
+		.close = jsonin_imp_close,
 	};
 
 	api = a;
